@@ -1,0 +1,256 @@
+/**
+ * Basket affinity: association rules between products, subcategories or categories.
+ * Workspace: a basket is an order (valid orders only: the fact's `valid_order` filter), items
+ * are the order's lines at the chosen level. File: one basket per line (items separated by
+ * commas) or `basket_id,item` rows.
+ */
+import { z } from 'zod';
+import { VitrineError } from '../../util/errors.js';
+import { cell, readCsv, readLines, parseCsvLine } from '../io/csv-input.js';
+import { readFactRows, str } from '../io/fact-query.js';
+import type { Diagnostic, Model, ModelResult, WorkspaceSource } from '../model.js';
+import { DiagnosticsBuilder, diagnosticsText, fmt, pct } from '../model.js';
+import type { AssociationRule, RuleOrder } from './association-rules.js';
+import { associationRules, sortRules } from './association-rules.js';
+import { fpGrowth } from './fp-growth.js';
+import type { TransactionSet } from './transactions.js';
+import { TransactionBuilder, transactionCount } from './transactions.js';
+
+const LEVEL_COLUMN = {
+  product: 'products.sku',
+  subcategory: 'products.subcategory',
+  category: 'products.category',
+} as const;
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+
+export const basketParams = z.object({
+  minSupport: z.coerce.number().gt(0).max(1).default(0.01),
+  minConfidence: z.coerce.number().min(0).max(1).default(0.25),
+  minLen: z.coerce.number().int().min(1).default(2),
+  maxLen: z.coerce.number().int().min(2).default(10),
+  maxRhs: z.coerce.number().int().min(1).default(1),
+  level: z.enum(['product', 'subcategory', 'category']).default('product'),
+  inputFormat: z.enum(['baskets', 'long']).default('baskets'),
+  sort: z.enum(['lift', 'confidence', 'support', 'count', 'leverage']).default('lift'),
+  top: z.coerce.number().int().min(0).default(20),
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+});
+export type BasketParams = z.infer<typeof basketParams>;
+
+export interface BasketData {
+  readonly transactions: TransactionSet;
+  /** Item level of a workspace read; null for a file (items are what the file names). */
+  readonly level: BasketParams['level'] | null;
+  readonly source: string;
+  readonly readWarnings: readonly Diagnostic[];
+}
+
+export interface BasketValues {
+  readonly rules: AssociationRule[];
+  readonly level: BasketParams['level'] | null;
+  readonly transactions: number;
+  readonly items: number;
+  /** Baskets an itemset must appear in: ceil(minSupport × transactions). */
+  readonly minCount: number;
+  readonly frequentItemsets: number;
+}
+
+/** Reads `--input-format baskets` (one basket per line) or `long` (basket_id,item rows). */
+export function readBasketFile(path: string, format: 'baskets' | 'long'): BasketData {
+  const builder = new TransactionBuilder();
+  const warnings: Diagnostic[] = [];
+  if (format === 'long') {
+    const table = readCsv(path, ['basket_id', 'item'], 'basket --input-format long');
+    const byBasket = new Map<string, string[]>();
+    for (const row of table.rows) {
+      const basket = cell(table, row, 'basket_id');
+      const item = cell(table, row, 'item');
+      if (basket === '' || item === '') {
+        throw new VitrineError(
+          'INPUT_VALUE',
+          `${path}:${row.line}: basket_id and item must both be filled`,
+        );
+      }
+      let list = byBasket.get(basket);
+      if (!list) byBasket.set(basket, (list = []));
+      list.push(item);
+    }
+    for (const items of byBasket.values()) builder.add(items);
+  } else {
+    const lines = readLines(path);
+    if (lines.length === 0 || lines.every((l) => l.trim() === '')) {
+      throw new VitrineError(
+        'INPUT_EMPTY',
+        `${path}: the file is empty; basket --input-format baskets expects one basket per line, items separated by commas`,
+      );
+    }
+    const first = parseCsvLine(lines[0] as string).map((s) => s.trim().toLowerCase());
+    if (first.length === 2 && first[0] === 'basket_id' && first[1] === 'item') {
+      throw new VitrineError(
+        'INPUT_COLUMNS',
+        `${path}: the first line is the header "basket_id,item" of the long format; run with --input-format long`,
+      );
+    }
+    for (const line of lines) {
+      if (line.trim() === '') continue;
+      builder.add(
+        parseCsvLine(line)
+          .map((s) => s.trim())
+          .filter((s) => s !== ''),
+      );
+    }
+  }
+  const transactions = builder.build();
+  if (transactionCount(transactions) === 0) {
+    throw new VitrineError('INPUT_EMPTY', `${path}: no basket found`);
+  }
+  return { transactions, level: null, source: path, readWarnings: warnings };
+}
+
+async function readBasketWorkspace(
+  source: WorkspaceSource,
+  params: BasketParams,
+): Promise<BasketData> {
+  const rows = await readFactRows(source, {
+    fact: 'sales_lines',
+    columns: { basket: 'order_lines.order_id', item: LEVEL_COLUMN[params.level] },
+    filters: ['valid_order'],
+    ...(params.from ? { from: params.from } : {}),
+    ...(params.to ? { to: params.to } : {}),
+    orderBy: ['basket'],
+  });
+  const builder = new TransactionBuilder();
+  let current: string | null = null;
+  let items: string[] = [];
+  let missing = 0;
+  for (const r of rows) {
+    const basket = str(r['basket']);
+    const item = str(r['item']);
+    if (basket !== current) {
+      if (current !== null) builder.add(items);
+      current = basket;
+      items = [];
+    }
+    if (item === null || item === '') missing++;
+    else items.push(item);
+  }
+  if (current !== null) builder.add(items);
+  const warnings: Diagnostic[] = [];
+  if (missing > 0) {
+    warnings.push({
+      code: 'MISSING_ITEM',
+      message: `${missing} order line(s) have no ${params.level} and were left out of their baskets`,
+    });
+  }
+  return {
+    transactions: builder.build(),
+    level: params.level,
+    source: `workspace (${rows.length} order lines)`,
+    readWarnings: warnings,
+  };
+}
+
+export function fitBasket(data: BasketData, params: BasketParams): ModelResult<BasketValues> {
+  const d = new DiagnosticsBuilder();
+  for (const w of data.readWarnings) d.warn(w.code, w.message);
+  const t = data.transactions;
+  const n = transactionCount(t);
+  // Inclusive threshold on the relative support, as arules: support ≥ minSupport.
+  const minCount = Math.max(1, Math.ceil(params.minSupport * n - 1e-9));
+  d.assume('items repeated within a basket count once (presence, not quantity)');
+  d.assume(
+    `an itemset is frequent when it is in at least ${minCount} of ${n} baskets (support ≥ ${params.minSupport})`,
+  );
+  d.assume(
+    `rules have a non-empty left side and at most ${params.maxRhs} item(s) on the right${params.maxRhs === 1 ? ' (as arules)' : ''}; measures are computed on all baskets, single-item ones included`,
+  );
+  if (params.minLen < 2) {
+    d.warn('MIN_LEN', '--min-len below 2 would allow rules with an empty left side; 2 is used');
+  }
+  if (params.maxLen < params.minLen) {
+    d.warn('NO_RULES', `--max-len ${params.maxLen} is below --min-len ${params.minLen}`);
+  }
+  if (n < 100) {
+    d.warn('THIN_DATA', `only ${n} baskets: supports and lifts are very uncertain`);
+  }
+  const mined = fpGrowth(t, { minCount, maxLength: params.maxLen });
+  if (mined.truncated) {
+    d.warn(
+      'TRUNCATED',
+      `more than ${mined.itemsets.length} frequent itemsets: mining stopped; raise --min-support or lower --max-len`,
+    );
+  }
+  const rules = sortRules(
+    associationRules(mined.itemsets, t.itemNames, {
+      transactions: n,
+      minConfidence: params.minConfidence,
+      minLength: params.minLen,
+      maxLength: params.maxLen,
+      maxRhs: params.maxRhs,
+    }),
+    params.sort as RuleOrder,
+  );
+  if (rules.length === 0) {
+    d.warn(
+      'NO_RULES',
+      'no rule meets the thresholds; lower --min-support or --min-confidence to see weaker associations',
+    );
+  }
+  return {
+    values: {
+      rules,
+      level: data.level,
+      transactions: n,
+      items: t.itemNames.length,
+      minCount,
+      frequentItemsets: mined.itemsets.length,
+    },
+    diagnostics: d.build(),
+  };
+}
+
+function summarizeBasket(result: ModelResult<BasketValues>, params: BasketParams): string {
+  const v = result.values;
+  const lines = [
+    `Basket affinity (${v.level ? `${v.level} level` : 'items of the file'}): ${fmt(v.transactions, 0)} baskets, ${fmt(v.items, 0)} items`,
+    `${fmt(v.frequentItemsets, 0)} frequent itemsets (in ≥ ${v.minCount} baskets), ${fmt(v.rules.length, 0)} rules with confidence ≥ ${pct(params.minConfidence, 0)}`,
+    '',
+  ];
+  const top = v.rules.slice(0, params.top);
+  if (top.length > 0) {
+    lines.push(`Top ${top.length} rules by ${params.sort}:`);
+    const labels = top.map((r) => `{${r.lhs.join(', ')}} ⇒ {${r.rhs.join(', ')}}`);
+    const w = Math.min(70, Math.max(...labels.map((l) => l.length)));
+    lines.push(
+      `  ${'rule'.padEnd(w)}  ${'support'.padStart(8)}  ${'conf.'.padStart(7)}  ${'lift'.padStart(6)}  ${'count'.padStart(7)}`,
+    );
+    top.forEach((r, i) => {
+      lines.push(
+        `  ${(labels[i] as string).padEnd(w)}  ${r.support.toFixed(4).padStart(8)}  ${r.confidence.toFixed(3).padStart(7)}  ${r.lift.toFixed(2).padStart(6)}  ${String(r.count).padStart(7)}`,
+      );
+    });
+    lines.push('');
+  }
+  lines.push(diagnosticsText(result.diagnostics));
+  return lines.join('\n') + '\n';
+}
+
+export const basketModel: Model<BasketParams, BasketData, BasketValues> = {
+  name: 'basket',
+  description:
+    'association rules (FP-growth) between products, subcategories or categories: support, confidence, lift, leverage, conviction, count',
+  params: basketParams,
+  needs: [
+    {
+      fact: 'sales_lines',
+      filters: ['valid_order'],
+      reads: 'order_lines.order_id (the basket) and products.sku / subcategory / category',
+    },
+  ],
+  fromWorkspace: readBasketWorkspace,
+  fromFile: (path, params) => readBasketFile(path, params.inputFormat),
+  fit: fitBasket,
+  summarize: summarizeBasket,
+};

@@ -1,0 +1,24 @@
+import type { Command } from 'commander';
+import type { OpenOptions, Workspace } from '../workspace/workspace.js';
+import { openWorkspace, resolveWorkspaceDir } from '../workspace/workspace.js';
+
+export const WORKSPACE_HELP =
+  'workspace directory (default: $VITRINE_WORKSPACE, then the current directory)';
+
+export function addWorkspaceOption(cmd: Command): Command {
+  return cmd.option('-w, --workspace <dir>', WORKSPACE_HELP);
+}
+
+/** Opens the workspace named by --workspace, runs fn, and always closes it. */
+export async function withWorkspace<T>(
+  flag: string | undefined,
+  options: OpenOptions,
+  fn: (ws: Workspace) => Promise<T>,
+): Promise<T> {
+  const ws = await openWorkspace(resolveWorkspaceDir(flag), options);
+  try {
+    return await fn(ws);
+  } finally {
+    await ws.close();
+  }
+}

@@ -1,0 +1,529 @@
+import type { FileReject, SqlParam } from '../../engine/engine.js';
+import type { TableDef } from '../../model/model-types.js';
+import { VitrineError } from '../../util/errors.js';
+import { recordLines } from '../csv/record-lines.js';
+import type { FileFacts } from '../file-scan.js';
+import { INTERNAL } from '../internal-tables.js';
+import type { FileBatch, MergeMode, RelationBatch, RowsBatch, UnreadableBatch } from '../source.js';
+import { ParamList, constant, ident } from '../sql-text.js';
+import { candidateSelect } from '../validate/record-projection.js';
+import { heldReferences } from '../validate/reference-rules.js';
+import { tolerance } from '../validate/row-rules.js';
+import type { RunState } from './run-state.js';
+
+/** Records of one engine-read file: their lines follow from their order. */
+interface OrderedSegment {
+  readonly fileIndex: number;
+  readonly firstRow: number;
+  readonly rows: number;
+  readonly path: string;
+  readonly facts: FileFacts;
+  readonly headerLines: number;
+  readonly rejectLines: readonly number[];
+  readonly quote: string;
+  readonly escape: string;
+}
+
+/** Stands for the engine's file scan in a statement built before the engine writes it. */
+const FROM_TOKEN = '__vitrine_scan__';
+
+interface Unreadable {
+  readonly fileIndex: number;
+  readonly line: number;
+  readonly reason: string;
+  readonly text: string | null;
+  /** The line's values as JSON of model columns, when they could be split. */
+  readonly record?: string | null;
+}
+
+/** The reconciliation of one table in one run: read = loaded + updated + duplicates + quarantined. */
+export interface TableCounts {
+  read: number;
+  loaded: number;
+  updated: number;
+  duplicates: number;
+  quarantined: number;
+  /** Of the quarantined, those held until their parent arrives (released automatically). */
+  held: number;
+}
+
+export function emptyCounts(): TableCounts {
+  return { read: 0, loaded: 0, updated: 0, duplicates: 0, quarantined: 0, held: 0 };
+}
+
+/** The reader's error, said for a person fixing the file. */
+export function readerReason(reject: FileReject): string {
+  const m = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(reject.message);
+  switch (reject.kind) {
+    case 'MISSING COLUMNS':
+      return m
+        ? `unreadable line: ${m[2]} fields where the header has ${m[1]} (missing fields, or a truncated line)`
+        : 'unreadable line: missing fields';
+    case 'TOO MANY COLUMNS':
+      return m
+        ? `unreadable line: ${m[2]} fields where the header has ${m[1]} (an unquoted delimiter?)`
+        : 'unreadable line: too many fields';
+    case 'INVALID ENCODING':
+      return 'unreadable line: bytes that are not valid UTF-8 (a Latin-1 file? use --encoding latin-1)';
+    case 'UNQUOTED VALUE':
+      return 'unreadable line: a quote is not closed, or text follows a closing quote';
+    default:
+      return `unreadable line: ${reject.message.split('\n')[0] ?? reject.kind}`;
+  }
+}
+
+/**
+ * The candidate records of one table in one run, staged in one temporary relation (typed and
+ * checked as they were read), then checked across records, quarantined and merged. Every
+ * decision is a set-based statement over the whole relation.
+ */
+export class CandidateSet {
+  readonly relation: string;
+  private created = false;
+  private rowCount = 0;
+  private readonly segments: OrderedSegment[] = [];
+  readonly provided = new Set<string>();
+  mode: MergeMode | null = null;
+  readonly keepEarliest = new Set<string>();
+  replaceScope: { column: string; keys: string } | null = null;
+  private readonly unreadable: Unreadable[] = [];
+  /** The table holds personal data: raw lines of unreadable records are not kept. */
+  private readonly personalTable: boolean;
+
+  constructor(
+    readonly table: TableDef,
+    private readonly run: RunState,
+    name?: string,
+  ) {
+    this.relation = name ?? run.tempName(`cand_${table.name}`);
+    this.personalTable = table.columns.some((c) => c.personal);
+  }
+
+  get rows(): number {
+    return this.rowCount;
+  }
+
+  private setMode(mode: MergeMode): void {
+    if (this.mode !== null && this.mode !== mode) {
+      throw new VitrineError(
+        'INGEST_MODE',
+        `${this.table.name}: one load cannot mix merge modes (${this.mode} and ${mode})`,
+      );
+    }
+    this.mode = mode;
+  }
+
+  private async insertSelect(select: string, params: readonly SqlParam[]): Promise<number> {
+    const sql = this.created
+      ? `INSERT INTO ${ident(this.relation)} ${select}`
+      : `CREATE TEMPORARY TABLE ${ident(this.relation)} AS ${select}`;
+    const n = await this.run.change(sql, params);
+    if (!this.created) {
+      this.created = true;
+      return this.run.count(`SELECT count(*) FROM ${ident(this.relation)}`);
+    }
+    return n;
+  }
+
+  async addFile(batch: FileBatch): Promise<void> {
+    this.setMode(batch.mode);
+    for (const c of batch.raw.keys()) this.provided.add(c);
+    const params = new ParamList(2);
+    const sql = candidateSelect(
+      {
+        table: this.table,
+        raw: batch.raw,
+        fileIndex: String(batch.file.index),
+        line: batch.line ?? null,
+        options: batch.parse,
+        params,
+        salt: this.run.salt,
+        ...(batch.typed ? { typed: batch.typed } : {}),
+      },
+      FROM_TOKEN,
+    );
+    const select = (from: string) => sql.replace(FROM_TOKEN, from);
+    const res = await this.run.engine.insertFromFile(this.relation, select, batch.scan, {
+      create: !this.created,
+      params: params.values,
+    });
+    this.created = true;
+    if (batch.line !== undefined) {
+      this.rowCount += res.rows;
+      return;
+    }
+    // A line may come back once per value the reader could not convert: one record, reasons
+    // joined.
+    const byLine = new Map<number, FileReject[]>();
+    for (const r of res.rejects) byLine.set(r.line, [...(byLine.get(r.line) ?? []), r]);
+    const rejectLines = [...byLine.keys()].sort((a, b) => a - b);
+    const segment: OrderedSegment = {
+      fileIndex: batch.file.index,
+      firstRow: this.rowCount,
+      rows: res.rows,
+      path: batch.file.path,
+      facts: batch.file.facts,
+      headerLines: batch.headerLines,
+      rejectLines,
+      quote: batch.scan.csv?.quote ?? '',
+      escape: batch.scan.csv?.escape ?? '',
+    };
+    this.segments.push(segment);
+    this.rowCount += res.rows;
+    if (rejectLines.length > 0) {
+      const physical = this.isSimple(segment)
+        ? null
+        : (
+            await recordLines(
+              segment.path,
+              segment.quote,
+              segment.escape,
+              segment.headerLines,
+              new Set(rejectLines),
+              new Set(),
+            )
+          ).rejects;
+      for (const line of rejectLines) {
+        const rejects = byLine.get(line) as FileReject[];
+        const reject = rejects[0] as FileReject;
+        const reason = [
+          ...new Set(
+            rejects.map((r) => {
+              const cast = /converting column "(.*?)"\. Could not convert string "(.*)" to/s.exec(
+                r.message,
+              );
+              return r.kind === 'CAST' && cast && batch.castReason
+                ? batch.castReason(cast[1] as string, cast[2] as string)
+                : readerReason(r);
+            }),
+          ),
+        ].join('; ');
+        const text = this.keepsText() ? reject.text : null;
+        this.unreadable.push({
+          fileIndex: batch.file.index,
+          line: physical?.get(line) ?? line,
+          reason,
+          text,
+          record: text !== null && batch.recordOf ? batch.recordOf(text) : null,
+        });
+      }
+    }
+  }
+
+  private keepsText(): boolean {
+    return !this.personalTable && !this.run.personalInput;
+  }
+
+  /** No blank lines and no line breaks inside fields: record n is on line header + n. */
+  private isSimple(s: OrderedSegment): boolean {
+    return s.facts.lines === s.headerLines + s.rows + s.rejectLines.length;
+  }
+
+  async addRelation(batch: RelationBatch, fileIndexSql?: string): Promise<void> {
+    this.setMode(batch.mode);
+    for (const c of batch.columns) this.provided.add(c);
+    for (const c of batch.keepEarliest ?? []) this.keepEarliest.add(c);
+    if (batch.replaceScope) this.replaceScope = { ...batch.replaceScope };
+    const raw = new Map(batch.columns.map((c) => [c, `src.${ident(c)}`]));
+    const params = new ParamList(1);
+    const select = candidateSelect(
+      {
+        table: this.table,
+        raw,
+        fileIndex: fileIndexSql ?? String(batch.file.index),
+        line: 'src._line',
+        ...(batch.reasonColumn ? { sourceReason: `src.${ident(batch.reasonColumn)}` } : {}),
+        options: batch.parse,
+        params,
+        salt: this.run.salt,
+      },
+      `${ident(batch.relation)} AS src`,
+    );
+    this.rowCount += await this.insertSelect(select, params.values);
+  }
+
+  /** Rows held in memory by a source: appended to a text relation, then read like one. */
+  async addRows(batch: RowsBatch): Promise<void> {
+    const rel = this.run.tempName(`rows_${this.table.name}`);
+    const cols = ['_line', '_src_reason', ...batch.columns];
+    await this.run.engine.exec(
+      `CREATE TEMPORARY TABLE ${ident(rel)} (_line BIGINT, _src_reason VARCHAR, ${batch.columns.map((c) => `${ident(c)} VARCHAR`).join(', ')})`,
+    );
+    await this.run.engine.appendRows(
+      rel,
+      cols,
+      batch.rows.map((r) => [r.line, r.reason ?? null, ...r.values]),
+    );
+    await this.addRelation({
+      kind: 'relation',
+      table: batch.table,
+      file: batch.file,
+      relation: rel,
+      columns: batch.columns,
+      reasonColumn: '_src_reason',
+      mode: batch.mode,
+      parse: batch.parse,
+      ...(batch.keepEarliest ? { keepEarliest: batch.keepEarliest } : {}),
+    });
+  }
+
+  addUnreadable(batch: UnreadableBatch): void {
+    for (const r of batch.records) {
+      this.unreadable.push({
+        fileIndex: batch.file.index,
+        line: r.line,
+        reason: r.reason,
+        text: this.keepsText() ? r.text : null,
+      });
+    }
+  }
+
+  get hasInput(): boolean {
+    return this.created || this.unreadable.length > 0;
+  }
+
+  private rel(): string {
+    return ident(this.relation);
+  }
+
+  /** Customers merged into another by identity resolution are written to the survivor. */
+  async applyIdentityLinks(): Promise<void> {
+    if (!this.created) return;
+    const col = this.table.columns.find(
+      (c) =>
+        c.name === 'customer_id' &&
+        (this.table.name === 'customers' || c.references?.table === 'customers'),
+    );
+    if (!col) return;
+    await this.run.change(
+      `UPDATE ${this.rel()} AS c SET customer_id = l.customer_id FROM ${INTERNAL.identityLinks} l WHERE c.customer_id = l.customer_key AND l.customer_id <> l.customer_key`,
+    );
+  }
+
+  private keyJoin(a: string, b: string): string {
+    return this.table.key
+      .map((k) => {
+        const required = this.table.columns.find((c) => c.name === k)?.required;
+        return required
+          ? `${a}.${ident(k)} = ${b}.${ident(k)}`
+          : `${a}.${ident(k)} IS NOT DISTINCT FROM ${b}.${ident(k)}`;
+      })
+      .join(' AND ');
+  }
+
+  private keyText(a: string): string {
+    return this.table.key
+      .map((k) => `${constant(`${k}=`)} || coalesce(CAST(${a}.${ident(k)} AS VARCHAR), '(empty)')`)
+      .join(` || ', ' || `);
+  }
+
+  /**
+   * Records with the same natural key in one load: identical copies are merged (counted as
+   * duplicates, the first kept); copies that disagree are all quarantined, since nothing says
+   * which one is right.
+   */
+  async markDuplicates(): Promise<void> {
+    if (!this.created || this.table.key.length === 0) return;
+    const keys = this.table.key.map(ident).join(', ');
+    // First a count: as many distinct 64-bit hashes of the key as records means no duplicate
+    // (equal keys have equal hashes). Only when it says otherwise are the keys themselves
+    // grouped. On a clean file of millions of lines this is one cheap aggregate.
+    const spare = await this.run.count(
+      `SELECT count(*) - count(DISTINCT hash(${keys})) FROM ${this.rel()} WHERE _reason IS NULL`,
+    );
+    if (spare === 0) return;
+    const dk = this.run.tempName(`dupkeys_${this.table.name}`);
+    const allCols = this.table.columns.map((c) => ident(c.name)).join(', ');
+    await this.run.engine.exec(
+      `CREATE TEMPORARY TABLE ${ident(dk)} AS SELECT ${keys}, count(*) AS n, count(DISTINCT hash(${allCols})) AS variants, min(rowid) AS first_row FROM ${this.rel()} WHERE _reason IS NULL GROUP BY ALL HAVING count(*) > 1`,
+    );
+    await this.run.change(
+      `UPDATE ${this.rel()} AS c SET _dup = true FROM ${ident(dk)} d WHERE ${this.keyJoin('c', 'd')} AND d.variants = 1 AND c.rowid <> d.first_row AND c._reason IS NULL`,
+    );
+    await this.run.change(
+      `UPDATE ${this.rel()} AS c SET _reason = 'duplicate key (' || ${this.keyText('d')} || ') appears ' || CAST(d.n AS VARCHAR) || ' times in this load with different values; none was loaded', _raw = ${this.rawJson('c')} FROM ${ident(dk)} d WHERE ${this.keyJoin('c', 'd')} AND d.variants > 1 AND c._reason IS NULL`,
+    );
+  }
+
+  /** The JSON text of a record refused after typing (its values as text; personal ones hashed). */
+  private rawJson(a: string): string {
+    return `json_object(${this.table.columns.map((c) => `${constant(c.name)}, CAST(${a}.${ident(c.name)} AS VARCHAR)`).join(', ')})`;
+  }
+
+  /**
+   * Orders whose lines come in the same load must agree with them: subtotal = Σ quantity ×
+   * unit_price and discount_total = Σ discount_amount, within the tolerance. Lines refused for
+   * their own reasons are not counted, so their order is refused too (and says why).
+   */
+  async checkOrderTotals(lines: CandidateSet | undefined): Promise<void> {
+    if (this.table.name !== 'orders' || !this.created || !lines?.created) return;
+    const sums = `SELECT order_id, sum(quantity * unit_price) AS lines_subtotal, sum(discount_amount) AS lines_discount, count(*) AS n FROM ${ident(lines.relation)} WHERE _reason IS NULL AND NOT _dup GROUP BY order_id`;
+    const all = `SELECT order_id, count(*) AS n FROM ${ident(lines.relation)} WHERE NOT _dup GROUP BY order_id`;
+    await this.run.change(
+      `UPDATE ${this.rel()} AS o SET _reason = concat_ws('; ',
+         CASE WHEN abs(o.subtotal - coalesce(s.lines_subtotal, 0)) > ${tolerance('o.subtotal')} THEN 'subtotal: ' || CAST(o.subtotal AS VARCHAR) || ' differs from its lines (' || CAST(coalesce(s.lines_subtotal, 0) AS DECIMAL(18,2)) || ')' END,
+         CASE WHEN abs(o.discount_total - coalesce(s.lines_discount, 0)) > ${tolerance('o.discount_total')} THEN 'discount_total: ' || CAST(o.discount_total AS VARCHAR) || ' differs from its lines (' || CAST(coalesce(s.lines_discount, 0) AS DECIMAL(18,2)) || ')' END,
+         CASE WHEN a.n > coalesce(s.n, 0) THEN CAST(a.n - coalesce(s.n, 0) AS VARCHAR) || ' of its ' || CAST(a.n AS VARCHAR) || ' lines refused' END),
+         _raw = ${this.rawJson('o')}
+       FROM (${all}) a LEFT JOIN (${sums}) s ON s.order_id = a.order_id
+       WHERE o.order_id = a.order_id AND o._reason IS NULL AND NOT o._dup
+         AND (abs(o.subtotal - coalesce(s.lines_subtotal, 0)) > ${tolerance('o.subtotal')}
+           OR abs(o.discount_total - coalesce(s.lines_discount, 0)) > ${tolerance('o.discount_total')})`,
+    );
+  }
+
+  /**
+   * Children whose parent is not in the workspace (after this load's parents were merged) are
+   * held, with a reason naming the parent; they are released by the load that brings it.
+   */
+  async holdOrphans(): Promise<void> {
+    if (!this.created) return;
+    for (const ref of heldReferences(this.table.name)) {
+      const col = ident(ref.column);
+      const parent = `NOT EXISTS (SELECT 1 FROM ${ident(ref.parent)} p WHERE p.${ident(ref.parentColumn)} = c.${col})`;
+      const pending = `c._reason IS NULL AND NOT c._dup AND c.${col} IS NOT NULL AND ${parent}`;
+      // A count first: the anti-join alone is cheap, an UPDATE built on it is not, and a clean
+      // load has no orphan at all.
+      if ((await this.run.count(`SELECT count(*) FROM ${this.rel()} c WHERE ${pending}`)) === 0)
+        continue;
+      const qk = this.run.tempName(`qparents_${ref.parent}`);
+      await this.run.engine.exec(
+        `CREATE TEMPORARY TABLE ${ident(qk)} AS SELECT json_extract_string(q.record, ${constant(`$.${ref.parentColumn}`)}) AS k, min(q.file) AS file, min(q.line) AS line FROM ${INTERNAL.quarantine} q WHERE q.run_id = ${this.run.runId} AND q.table_name = ${constant(ref.parent)} AND q.status IN ('open', 'held') GROUP BY 1`,
+      );
+      await this.run.change(
+        `UPDATE ${this.rel()} AS c SET _held = true, _reason = ${constant(`${ref.column}: ${ref.noun} `)} || c.${col} || ' was refused (' || regexp_extract(qk.file, '[^/\\\\]+$') || ' line ' || coalesce(CAST(qk.line AS VARCHAR), '?') || '); held until a valid one arrives', _raw = ${this.rawJson('c')} FROM ${ident(qk)} qk WHERE qk.k = c.${col} AND ${pending}`,
+      );
+      await this.run.change(
+        `UPDATE ${this.rel()} AS c SET _held = true, _reason = ${constant(`${ref.column}: `)} || c.${col} || ${constant(` not found in ${ref.parent}; held until it arrives`)}, _raw = ${this.rawJson('c')} WHERE ${pending}`,
+      );
+    }
+  }
+
+  private base: string | null = null;
+
+  /**
+   * The rowid of the first record. Rows written inside a transaction get transaction-local
+   * rowids (a large offset), so positions are always taken relative to the first one; the rows
+   * of one temporary table are numbered in insertion order.
+   */
+  private async rowBase(): Promise<string> {
+    if (this.base === null) {
+      const res = await this.run.run(`SELECT CAST(min(rowid) AS VARCHAR) AS b FROM ${this.rel()}`);
+      const b = String(res.rows[0]?.['b'] ?? '0');
+      if (!/^\d+$/.test(b)) throw new VitrineError('INGEST_ROWID', `unexpected rowid ${b}`);
+      this.base = b;
+    }
+    return this.base;
+  }
+
+  /** Lines of the refused records of engine-read files, from their order (or a scan). */
+  async resolveLines(): Promise<void> {
+    if (this.segments.length === 0) return;
+    const flagged = await this.run.count(
+      `SELECT count(*) FROM ${this.rel()} WHERE _reason IS NOT NULL AND _line IS NULL`,
+    );
+    if (flagged === 0) return;
+    for (const s of this.segments) {
+      const base = await this.rowBase();
+      const pos = `(c.rowid - ${base})`;
+      const range = `${pos} >= ${s.firstRow} AND ${pos} < ${s.firstRow + s.rows} AND c._reason IS NOT NULL AND c._line IS NULL`;
+      if (this.isSimple(s)) {
+        // Good record i sits after the header and after the rejected lines before it.
+        const g = this.run.tempName('reject_gaps');
+        await this.run.engine.exec(`CREATE TEMPORARY TABLE ${ident(g)} (g BIGINT)`);
+        if (s.rejectLines.length > 0) {
+          await this.run.engine.appendRows(
+            g,
+            ['g'],
+            s.rejectLines.map((r, j) => [r - s.headerLines - 1 - j]),
+          );
+        }
+        await this.run.change(
+          `UPDATE ${this.rel()} AS c SET _line = ${pos} - ${s.firstRow} + ${s.headerLines + 1} + (SELECT count(*) FROM ${ident(g)} WHERE g <= ${pos} - ${s.firstRow}) WHERE ${range}`,
+        );
+        continue;
+      }
+      const wanted = await this.run.run(
+        `SELECT ${pos} - ${s.firstRow} AS i FROM ${this.rel()} c WHERE ${range}`,
+      );
+      if (wanted.rows.length === 0) continue;
+      const map = await recordLines(
+        s.path,
+        s.quote,
+        s.escape,
+        s.headerLines,
+        new Set(s.rejectLines),
+        new Set(wanted.rows.map((r) => Number(r['i']))),
+      );
+      const lm = this.run.tempName('line_map');
+      await this.run.engine.exec(`CREATE TEMPORARY TABLE ${ident(lm)} (i BIGINT, line BIGINT)`);
+      await this.run.engine.appendRows(
+        lm,
+        ['i', 'line'],
+        [...map.good].map(([i, l]) => [i, l]),
+      );
+      await this.run.change(
+        `UPDATE ${this.rel()} AS c SET _line = m.line FROM ${ident(lm)} m WHERE ${pos} - ${s.firstRow} = m.i AND ${pos} >= ${s.firstRow} AND ${pos} < ${s.firstRow + s.rows}`,
+      );
+    }
+  }
+
+  /** Refused records into the quarantine, each with its reason, file and line. */
+  async quarantine(mode: MergeMode): Promise<{ quarantined: number; held: number }> {
+    let quarantined = 0;
+    let held = 0;
+    const files = ident(this.run.filesTable);
+    if (this.created) {
+      const n = await this.run.count(
+        `SELECT count(*) FROM ${this.rel()} WHERE _reason IS NOT NULL`,
+      );
+      if (n > 0) {
+        const base = this.run.reserveSeq(n);
+        await this.run.change(
+          `INSERT INTO ${INTERNAL.quarantine} SELECT $1, $2 + row_number() OVER (ORDER BY c._file, c._line), $3, $4, f.path, c._line, c._reason, c._raw, CASE WHEN c._held THEN 'held' ELSE 'open' END, $5, NULL FROM ${this.rel()} c JOIN ${files} f ON f.idx = c._file WHERE c._reason IS NOT NULL`,
+          [this.run.runId, base, this.run.source, this.table.name, mode],
+        );
+        quarantined += n;
+        held += await this.run.count(`SELECT count(*) FROM ${this.rel()} WHERE _held`);
+      }
+    }
+    if (this.unreadable.length > 0) {
+      const u = this.run.tempName('unreadable');
+      await this.run.engine.exec(
+        `CREATE TEMPORARY TABLE ${ident(u)} (file_idx INTEGER, line BIGINT, reason VARCHAR, text VARCHAR, record VARCHAR)`,
+      );
+      await this.run.engine.appendRows(
+        u,
+        ['file_idx', 'line', 'reason', 'text', 'record'],
+        this.unreadable.map((r) => [r.fileIndex, r.line, r.reason, r.text, r.record ?? null]),
+      );
+      const base = this.run.reserveSeq(this.unreadable.length);
+      await this.run.change(
+        `INSERT INTO ${INTERNAL.quarantine} SELECT $1, $2 + row_number() OVER (ORDER BY u.file_idx, u.line), $3, $4, f.path, u.line, u.reason, CASE WHEN u.record IS NOT NULL THEN u.record WHEN u.text IS NULL THEN NULL ELSE json_object('line', u.text) END, 'open', $5, NULL FROM ${ident(u)} u JOIN ${files} f ON f.idx = u.file_idx`,
+        [this.run.runId, base, this.run.source, this.table.name, mode],
+      );
+      quarantined += this.unreadable.length;
+    }
+    return { quarantined, held };
+  }
+
+  async countAll(): Promise<number> {
+    return this.created ? this.rowCount + this.unreadable.length : this.unreadable.length;
+  }
+
+  async countDuplicates(): Promise<number> {
+    return this.created ? this.run.count(`SELECT count(*) FROM ${this.rel()} WHERE _dup`) : 0;
+  }
+
+  /** The latest value of the table's time column among the records kept (freshness). */
+  async latest(): Promise<string | null> {
+    if (!this.created || !this.table.timeColumn) return null;
+    const res = await this.run.run(
+      `SELECT CAST(max(${ident(this.table.timeColumn)}) AS VARCHAR) AS latest FROM ${this.rel()} WHERE _reason IS NULL`,
+    );
+    const v = res.rows[0]?.['latest'];
+    return typeof v === 'string' ? v : null;
+  }
+}
+
+export type { SqlParam };

@@ -1,0 +1,260 @@
+import type { Engine } from '../../engine/engine.js';
+import { references } from '../../model/model.js';
+import { TABLES } from '../../model/tables.js';
+import type { KpiDictionary } from '../../semantic/dictionary/kpi-dictionary.js';
+import { tablesReadBy } from '../../semantic/dictionary/kpi-lineage.js';
+import { isoDate, parseIsoDate, todayEpochDay } from '../../time/civil-date.js';
+import { tableStats } from '../../workspace/table-stats.js';
+import { INTERNAL, hasInternalTables } from '../internal-tables.js';
+import { constant, ident } from '../sql-text.js';
+
+/**
+ * The data-quality report (`vitrine check`): per table and per source, how fresh, how complete,
+ * how duplicated the data are, which references do not resolve, what waits in quarantine, what
+ * the catalogue lacks; and the KPIs whose inputs are stale, empty or incomplete.
+ */
+
+export interface QualityOptions {
+  /** The day freshness is measured against (YYYY-MM-DD; default today). */
+  readonly today?: string;
+  /** Data older than this many days are stale (default 2: yesterday's data are fresh). */
+  readonly staleDays?: number;
+  /** Zone of the local dates of timestamps (the workspace's). */
+  readonly timeZone: string;
+}
+
+export interface Orphans {
+  readonly column: string;
+  readonly references: string;
+  /** Rows whose value is not in the referenced table. */
+  readonly rows: number;
+}
+
+export interface TableQuality {
+  readonly table: string;
+  readonly rows: number;
+  /** Latest local date of the table's time column. */
+  readonly latest: string | null;
+  readonly ageDays: number | null;
+  readonly stale: boolean;
+  /** Share of filled values over the optional columns (required ones are always filled). */
+  readonly completeness: number | null;
+  /** Optional columns filled in less than 90 % of the rows. */
+  readonly sparseColumns: ReadonlyArray<{ column: string; filled: number }>;
+  /** Known duplicates among the records read by every load of the table. */
+  readonly duplicateRate: number | null;
+  readonly orphans: readonly Orphans[];
+  readonly quarantined: { readonly open: number; readonly held: number };
+}
+
+export interface SourceFreshness {
+  readonly source: string;
+  readonly table: string;
+  readonly lastLoad: string;
+  readonly latest: string | null;
+  readonly ageDays: number | null;
+  readonly stale: boolean;
+  readonly read: number;
+  readonly quarantined: number;
+}
+
+export interface CatalogueQuality {
+  readonly products: number;
+  readonly missingPrice: number;
+  readonly missingCost: number;
+  readonly missingCategory: number;
+  readonly missingEan: number;
+  /** EANs that are not 13 digits with a valid check digit. */
+  readonly invalidEan: number;
+}
+
+export interface KpiFlag {
+  readonly kpi: string;
+  readonly reasons: readonly string[];
+}
+
+export interface QualityReport {
+  readonly today: string;
+  readonly staleDays: number;
+  readonly tables: readonly TableQuality[];
+  readonly sources: readonly SourceFreshness[];
+  readonly catalogue: CatalogueQuality;
+  readonly kpis: readonly KpiFlag[];
+}
+
+const SPARSE = 0.9;
+
+function daysBetween(latest: string | null, today: number): number | null {
+  if (latest === null) return null;
+  return today - parseIsoDate(latest.slice(0, 10));
+}
+
+async function num(
+  engine: Engine,
+  sql: string,
+  params: Array<string | number> = [],
+): Promise<number> {
+  const res = await engine.run(sql, params);
+  return Number(Object.values(res.rows[0] ?? {})[0] ?? 0);
+}
+
+export async function qualityReport(
+  engine: Engine,
+  dictionary: KpiDictionary,
+  options: QualityOptions,
+): Promise<QualityReport> {
+  const today = options.today ? parseIsoDate(options.today, 'today') : todayEpochDay();
+  const staleDays = options.staleDays ?? 2;
+  const tz = constant(options.timeZone.replaceAll("'", ''));
+  const counts = new Map((await tableStats(engine)).map((s) => [s.table, s.rows]));
+  const bookkeeping = await hasInternalTables(engine);
+
+  const quarantine = new Map<string, { open: number; held: number }>();
+  const duplicates = new Map<string, number>();
+  const sources: SourceFreshness[] = [];
+  if (bookkeeping) {
+    const q = await engine.run(
+      `SELECT table_name, count(*) FILTER (WHERE status = 'open') AS open, count(*) FILTER (WHERE status = 'held') AS held FROM ${INTERNAL.quarantine} WHERE table_name IS NOT NULL GROUP BY 1`,
+    );
+    for (const r of q.rows) {
+      quarantine.set(String(r['table_name']), { open: Number(r['open']), held: Number(r['held']) });
+    }
+    const d = await engine.run(
+      `SELECT table_name, sum(duplicates) AS d, sum(read) AS r FROM ${INTERNAL.runTables} GROUP BY 1`,
+    );
+    for (const r of d.rows) {
+      const read = Number(r['r']);
+      if (read > 0) duplicates.set(String(r['table_name']), Number(r['d']) / read);
+    }
+    const s = await engine.run(
+      `SELECT r.source, t.table_name, CAST(max(r.started_at) AS VARCHAR) AS last_load, max(t.latest) AS latest, sum(t.read) AS read, sum(t.quarantined) AS q
+       FROM ${INTERNAL.runs} r JOIN ${INTERNAL.runTables} t USING (run_id) GROUP BY 1, 2 ORDER BY 1, 2`,
+    );
+    for (const r of s.rows) {
+      const latest = r['latest'] === null ? null : String(r['latest']).slice(0, 10);
+      const age = daysBetween(latest, today);
+      sources.push({
+        source: String(r['source']),
+        table: String(r['table_name']),
+        lastLoad: String(r['last_load']),
+        latest,
+        ageDays: age,
+        stale: age !== null && age > staleDays,
+        read: Number(r['read']),
+        quarantined: Number(r['q']),
+      });
+    }
+  }
+
+  const refs = references();
+  const tables: TableQuality[] = [];
+  for (const t of TABLES) {
+    const rows = counts.get(t.name) ?? 0;
+    const q = quarantine.get(t.name) ?? { open: 0, held: 0 };
+    if (rows === 0 && q.open + q.held === 0) continue;
+    let latest: string | null = null;
+    if (t.timeColumn && rows > 0) {
+      const col = t.columns.find((c) => c.name === t.timeColumn);
+      const expr =
+        col?.type === 'timestamp'
+          ? `CAST(timezone(${tz}, ${ident(t.timeColumn)}) AS DATE)`
+          : ident(t.timeColumn);
+      const res = await engine.run(
+        `SELECT CAST(max(${expr}) AS VARCHAR) AS d FROM ${ident(t.name)}`,
+      );
+      const v = res.rows[0]?.['d'];
+      latest = typeof v === 'string' ? v : null;
+    }
+    const optional = t.columns.filter((c) => !c.required);
+    let completeness: number | null = null;
+    const sparse: Array<{ column: string; filled: number }> = [];
+    if (rows > 0 && optional.length > 0) {
+      const res = await engine.run(
+        `SELECT ${optional.map((c, i) => `count(${ident(c.name)}) AS c${i}`).join(', ')} FROM ${ident(t.name)}`,
+      );
+      const row = res.rows[0] ?? {};
+      let filled = 0;
+      optional.forEach((c, i) => {
+        const share = Number(row[`c${i}`] ?? 0) / rows;
+        filled += share;
+        if (share < SPARSE) sparse.push({ column: c.name, filled: share });
+      });
+      completeness = filled / optional.length;
+    }
+    const orphans: Orphans[] = [];
+    if (rows > 0) {
+      for (const r of refs.filter((x) => x.table === t.name)) {
+        const n = await num(
+          engine,
+          `SELECT count(*) FROM ${ident(t.name)} c WHERE c.${ident(r.column)} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${ident(r.to.table)} p WHERE p.${ident(r.to.column)} = c.${ident(r.column)})`,
+        );
+        if (n > 0)
+          orphans.push({ column: r.column, references: `${r.to.table}.${r.to.column}`, rows: n });
+      }
+    }
+    const age = daysBetween(latest, today);
+    tables.push({
+      table: t.name,
+      rows,
+      latest,
+      ageDays: age,
+      stale: age !== null && age > staleDays,
+      completeness,
+      sparseColumns: sparse,
+      duplicateRate: duplicates.get(t.name) ?? null,
+      orphans,
+      quarantined: q,
+    });
+  }
+
+  const products = counts.get('products') ?? 0;
+  const ean13 = `(length(ean) = 13 AND regexp_full_match(ean, '[0-9]{13}') AND (10 - list_sum(list_transform(range(12), i -> CAST(substr(ean, i + 1, 1) AS INTEGER) * CASE WHEN i % 2 = 0 THEN 1 ELSE 3 END)) % 10) % 10 = CAST(substr(ean, 13, 1) AS INTEGER))`;
+  const cat = await engine.run(
+    `SELECT count(*) FILTER (WHERE list_price IS NULL) AS price, count(*) FILTER (WHERE unit_cost IS NULL) AS cost,
+        count(*) FILTER (WHERE category IS NULL) AS category, count(*) FILTER (WHERE ean IS NULL) AS ean,
+        count(*) FILTER (WHERE ean IS NOT NULL AND NOT coalesce(${ean13}, false)) AS bad_ean FROM products`,
+  );
+  const c = cat.rows[0] ?? {};
+  const catalogue: CatalogueQuality = {
+    products,
+    missingPrice: Number(c['price'] ?? 0),
+    missingCost: Number(c['cost'] ?? 0),
+    missingCategory: Number(c['category'] ?? 0),
+    missingEan: Number(c['ean'] ?? 0),
+    invalidEan: Number(c['bad_ean'] ?? 0),
+  };
+
+  const byTable = new Map(tables.map((t) => [t.table, t]));
+  const kpis: KpiFlag[] = [];
+  for (const entry of dictionary.list()) {
+    if (entry.def.status !== 'active') continue;
+    const reasons: string[] = [];
+    const read = [...tablesReadBy(dictionary, entry.def.id).keys()];
+    for (const table of read) {
+      const tq = byTable.get(table);
+      const def = TABLES.find((x) => x.name === table);
+      if (!tq || tq.rows === 0) {
+        // Reference tables a KPI only joins to (a missing campaign name) do not block it; its
+        // facts and the tables of its time do.
+        if (def?.timeColumn) reasons.push(`${table} is empty`);
+        continue;
+      }
+      if (tq.stale)
+        reasons.push(
+          `${table}: latest data ${tq.latest}, ${tq.ageDays} days before ${isoDate(today)}`,
+        );
+      if (tq.quarantined.open + tq.quarantined.held > 0) {
+        reasons.push(
+          `${table}: ${tq.quarantined.open + tq.quarantined.held} records in quarantine`,
+        );
+      }
+      for (const o of tq.orphans) {
+        if (read.includes(o.references.split('.')[0] as string)) {
+          reasons.push(`${table}.${o.column}: ${o.rows} rows not found in ${o.references}`);
+        }
+      }
+    }
+    if (reasons.length > 0) kpis.push({ kpi: entry.def.id, reasons });
+  }
+  return { today: isoDate(today), staleDays, tables, sources, catalogue, kpis };
+}

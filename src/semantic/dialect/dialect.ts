@@ -1,0 +1,57 @@
+import type { Aggregation } from '../dictionary/kpi-schema.js';
+
+/**
+ * The Dialect seam: SQL vocabulary by meaning. A compiled plan asks the dialect how to write a
+ * local date, a percentile, a parameter…; no connection is needed to compile. Anything a
+ * dialect cannot express throws, naming the dialect and what was asked.
+ */
+export interface DialectCapabilities {
+  /** WITH … AS (…) common table expressions. */
+  readonly cte: boolean;
+  /** Window functions (OVER …). */
+  readonly windowFunctions: boolean;
+  /** Server-side bound parameters; without them values go through `literal`. */
+  readonly boundParameters: boolean;
+}
+
+export type SqlValue = string | number | boolean | null;
+
+export interface Dialect {
+  readonly name: 'duckdb' | 'postgres' | 'clickhouse';
+  readonly capabilities: DialectCapabilities;
+  quoteIdentifier(name: string): string;
+  /** Placeholder of the n-th bound parameter (1-based). */
+  param(index: number): string;
+  /** The one audited literal encoder (for dialects without bound parameters, and constants). */
+  literal(value: SqlValue): string;
+  /** A bound DATE parameter. */
+  dateParam(placeholder: string): string;
+  /** A bound TIMESTAMP WITH TIME ZONE parameter (ISO text). */
+  timestampParam(placeholder: string): string;
+  /** Local calendar date of an instant in the time zone (an IANA name, validated by the caller). */
+  localDate(instant: string, timeZone: string): string;
+  /** Local hour (0–23) of an instant. */
+  localHour(instant: string, timeZone: string): string;
+  /** ISO weekday 1–7 and month 1–12 of a date. */
+  isoWeekday(date: string): string;
+  monthOfYear(date: string): string;
+  secondsBetween(from: string, to: string): string;
+  daysBetween(from: string, to: string): string;
+  aggregate(agg: Exclude<Aggregation, 'last' | 'avg_daily'>, expr: string): string;
+  /** Value of `expr` on the row with the smallest `by`. */
+  firstBy(expr: string, by: string): string;
+  concat(parts: readonly string[]): string;
+  /**
+   * A select-list expression that yields one row per day from start to end inclusive (both
+   * DATE expressions), typed DATE.
+   */
+  daySeries(start: string, end: string): string;
+  /** A DATE moved by a whole number of days (`days` an integer expression, may be negative). */
+  addDays(date: string, days: string): string;
+  /** Equality where two NULLs are equal (joining rows on dimension values that may be NULL). */
+  nullSafeEquals(a: string, b: string): string;
+  /** Output of a measure as a double (exact sums are converted once, at the end). */
+  toDouble(expr: string): string;
+  /** NULL typed for a union branch that does not compute a measure. */
+  nullDouble(): string;
+}

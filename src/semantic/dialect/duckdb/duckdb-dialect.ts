@@ -1,0 +1,67 @@
+import { VitrineError } from '../../../util/errors.js';
+import type { Aggregation } from '../../dictionary/kpi-schema.js';
+import type { Dialect, SqlValue } from '../dialect.js';
+
+function quoteString(s: string): string {
+  if (s.includes('\u0000')) {
+    throw new VitrineError('SQL_LITERAL', 'text values cannot contain a NUL character');
+  }
+  return `'${s.replaceAll("'", "''")}'`;
+}
+
+export const duckdbDialect: Dialect = {
+  name: 'duckdb',
+  capabilities: { cte: true, windowFunctions: true, boundParameters: true },
+  quoteIdentifier: (name) => `"${name.replaceAll('"', '""')}"`,
+  param: (i) => `$${i}`,
+  literal(value: SqlValue): string {
+    if (value === null) return 'NULL';
+    if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value))
+        throw new VitrineError('SQL_LITERAL', `cannot write ${value} in SQL`);
+      return String(value);
+    }
+    return quoteString(value);
+  },
+  dateParam: (p) => `CAST(${p} AS DATE)`,
+  timestampParam: (p) => `CAST(${p} AS TIMESTAMPTZ)`,
+  localDate: (instant, tz) => `CAST(timezone(${quoteString(tz)}, ${instant}) AS DATE)`,
+  localHour: (instant, tz) => `hour(timezone(${quoteString(tz)}, ${instant}))`,
+  isoWeekday: (date) => `isodow(${date})`,
+  monthOfYear: (date) => `month(${date})`,
+  secondsBetween: (from, to) => `(epoch(${to}) - epoch(${from}))`,
+  daysBetween: (from, to) => `date_diff('day', CAST(${from} AS DATE), CAST(${to} AS DATE))`,
+  aggregate(agg: Exclude<Aggregation, 'last' | 'avg_daily'>, expr: string): string {
+    switch (agg) {
+      case 'sum':
+        return `sum(${expr})`;
+      case 'count':
+        return `count(${expr})`;
+      case 'count_distinct':
+        return `count(DISTINCT ${expr})`;
+      case 'avg':
+        return `avg(${expr})`;
+      case 'min':
+        return `min(${expr})`;
+      case 'max':
+        return `max(${expr})`;
+      case 'median':
+        return `quantile_cont(${expr}, 0.5)`;
+      case 'p75':
+        return `quantile_cont(${expr}, 0.75)`;
+      case 'p90':
+        return `quantile_cont(${expr}, 0.9)`;
+      default:
+        throw new VitrineError('DIALECT', `duckdb: unknown aggregation ${String(agg)}`);
+    }
+  },
+  firstBy: (expr, by) => `arg_min(${expr}, ${by})`,
+  concat: (parts) => `concat(${parts.join(', ')})`,
+  daySeries: (start, end) =>
+    `CAST(unnest(generate_series(CAST(${start} AS TIMESTAMP), CAST(${end} AS TIMESTAMP), INTERVAL 1 DAY)) AS DATE)`,
+  addDays: (date, days) => `CAST(CAST(${date} AS DATE) + CAST(${days} AS INTEGER) AS DATE)`,
+  nullSafeEquals: (a, b) => `(${a} IS NOT DISTINCT FROM ${b})`,
+  toDouble: (expr) => `CAST(${expr} AS DOUBLE)`,
+  nullDouble: () => 'CAST(NULL AS DOUBLE)',
+};

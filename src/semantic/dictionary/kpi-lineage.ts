@@ -1,0 +1,98 @@
+import { collectRefs } from '../expression/expression-ast.js';
+import { parseExpression } from '../expression/expression-parser.js';
+import { FACTS } from '../model/facts.js';
+import {
+  getDerivedRelation,
+  requiredJoins,
+  resolveFactExpression,
+  underlyingTable,
+} from '../model/semantic-model.js';
+import type { FactDef } from '../model/semantic-model-types.js';
+import { getModel, getRecipe } from './computation-catalogue.js';
+import type { KpiDictionary } from './kpi-dictionary.js';
+import type { KpiDefinition } from './kpi-schema.js';
+import { kpiDependencies } from './kpi-validation.js';
+
+/**
+ * Which canonical tables a KPI needs, found from its formula: the fact's base table, the tables
+ * its expression, filter and time role read, and the joins those depend on; recursively through
+ * derived formulas and recipe parameters. `vitrine kpi sources` uses it to say which KPIs a
+ * workspace cannot compute and why.
+ *
+ * Conversion rates are the one exception: `fact.fx` reads fx_rates only for amounts in another
+ * currency than the reporting one, so an empty fx_rates never blocks a KPI by itself (the
+ * data-quality checks report missing rates instead).
+ */
+
+const FACT_BY_NAME = new Map(FACTS.map((f) => [f.name, f]));
+const OPTIONAL_COMPUTED = new Set(['fx', 'order_fx']);
+
+/** Canonical tables a KPI reads itself (not through the KPIs it names). */
+export function directTables(def: KpiDefinition): string[] {
+  const f = def.formula;
+  if ('measure' in f) {
+    const fact = FACT_BY_NAME.get(f.measure.fact);
+    if (!fact) return [];
+    const texts: string[] = [];
+    if (f.measure.expr) texts.push(f.measure.expr);
+    const filters = f.measure.filter === undefined ? [] : [f.measure.filter].flat();
+    for (const name of filters) texts.push(fact.filters?.[name] ?? name);
+    const time = f.measure.time ? fact.times?.[f.measure.time] : fact.time;
+    if (time) texts.push(time.column);
+    const tables = new Set<string>();
+    for (const text of texts) for (const t of expressionTables(fact, text)) tables.add(t);
+    let joined: string[] = [];
+    try {
+      joined = requiredJoins(fact, tables).map((j) => j.table);
+    } catch {
+      // An unresolvable measure is reported by validation; lineage shows what it can.
+    }
+    return canonical([fact.base, ...tables, ...joined]);
+  }
+  if ('recipe' in f) return canonical([...(getRecipe(f.recipe)?.reads ?? [])]);
+  if ('model' in f) return canonical([...(getModel(f.model)?.reads ?? [])]);
+  return [];
+}
+
+function expressionTables(fact: FactDef, text: string): string[] {
+  try {
+    const out: string[] = [];
+    for (const ref of collectRefs(parseExpression(text))) {
+      if (ref.table === 'fact') {
+        if (OPTIONAL_COMPUTED.has(ref.name)) continue;
+        for (const t of resolveFactExpression(fact, `fact.${ref.name}`, 'lineage').tables) {
+          out.push(underlyingTable(fact, t));
+        }
+      } else if (ref.table !== null) {
+        out.push(underlyingTable(fact, ref.table));
+      }
+    }
+    return out;
+  } catch {
+    return [];
+  }
+}
+
+/** Derived relations (first_orders) stand for the canonical table they are computed from. */
+function canonical(tables: readonly string[]): string[] {
+  return [...new Set(tables.map((t) => getDerivedRelation(t)?.base ?? t))];
+}
+
+/**
+ * Every table a KPI needs, each with the KPI that reads it directly (the KPI itself, or the
+ * component it gets it through), in the order first met.
+ */
+export function tablesReadBy(dict: KpiDictionary, id: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const seen = new Set<string>();
+  const walk = (kpi: string) => {
+    if (seen.has(kpi)) return;
+    seen.add(kpi);
+    const entry = dict.entries.get(kpi);
+    if (!entry) return;
+    for (const t of directTables(entry.def)) if (!out.has(t)) out.set(t, kpi);
+    for (const dep of kpiDependencies(entry.def)) walk(dep);
+  };
+  walk(id);
+  return out;
+}

@@ -1,0 +1,261 @@
+import { VitrineError } from '../../util/errors.js';
+import { evaluateDerived, runQuery } from '../query/query-runner.js';
+import type { QueryContext } from '../query/query-runner.js';
+import type { Comparison, QueryRequest } from '../query/query-types.js';
+import type { Expr } from '../expression/expression-ast.js';
+import { collectRefs } from '../expression/expression-ast.js';
+import { parseExpression } from '../expression/expression-parser.js';
+import { DRIVER_TREES } from './driver-trees.js';
+import type { DriverTerm } from './driver-trees.js';
+
+/**
+ * "Why did it move": a KPI's change between a period and its comparison (N-1, previous period or
+ * target), decomposed two ways, each adding up exactly to the total change:
+ * - into drivers, for KPIs with a driver tree (net sales = traffic × conversion × ticket per
+ *   channel family − refunds): Shapley contributions of each factor — the average, over every
+ *   order of changing the factors one at a time, of the change each one causes — which are exact
+ *   for products and need no special case for zeros;
+ * - across a dimension: for an additive KPI each segment's own change; for a ratio KPI
+ *   (numerator / denominator) the mix effect Σ (w₁ − w₀) r₀ and the rate effect Σ w₁ (r₁ − r₀),
+ *   with w the segment's share of the denominator and r its ratio.
+ */
+
+export interface ExplainRequest {
+  readonly kpi: string;
+  readonly from: string;
+  readonly to: string;
+  readonly vs: Exclude<Comparison, 'yoy-weekday'> | 'yoy-weekday';
+  readonly by?: string;
+  readonly where?: QueryRequest['where'];
+}
+
+export interface DriverContribution {
+  readonly term: string;
+  readonly driver: string;
+  readonly value: number | null;
+  readonly comparison: number | null;
+  readonly contribution: number;
+}
+
+export interface SegmentContribution {
+  readonly segment: string | number | null;
+  readonly value: number | null;
+  readonly comparison: number | null;
+  /** Additive KPIs: the segment's change. Ratios: mix + rate. */
+  readonly contribution: number;
+  readonly mix?: number;
+  readonly rate?: number;
+}
+
+export interface ExplainResult {
+  readonly kpi: string;
+  readonly from: string;
+  readonly to: string;
+  readonly vs: string;
+  readonly value: number | null;
+  readonly comparison: number | null;
+  readonly change: number | null;
+  readonly drivers: readonly DriverContribution[];
+  readonly by: string | null;
+  readonly segments: readonly SegmentContribution[];
+  readonly notes: readonly string[];
+}
+
+/** Shapley contributions of each factor to the change of their product. */
+export function shapleyProduct(before: readonly number[], after: readonly number[]): number[] {
+  const n = before.length;
+  const out = new Array<number>(n).fill(0);
+  const perms: number[][] = [];
+  const permute = (prefix: number[], rest: number[]) => {
+    if (rest.length === 0) perms.push(prefix);
+    rest.forEach((x, i) => permute([...prefix, x], [...rest.slice(0, i), ...rest.slice(i + 1)]));
+  };
+  permute([], [...Array(n).keys()]);
+  const product = (xs: number[]) => xs.reduce((a, b) => a * b, 1);
+  for (const p of perms) {
+    const state = [...before];
+    for (const i of p) {
+      const prev = product(state);
+      state[i] = after[i] as number;
+      out[i] = (out[i] as number) + (product(state) - prev) / perms.length;
+    }
+  }
+  return out;
+}
+
+async function termValues(
+  ctx: QueryContext,
+  term: DriverTerm,
+  req: ExplainRequest,
+): Promise<{ now: number[]; then: number[] }> {
+  const kpis = [...new Set(term.factors.flatMap((f) => f.kpis))];
+  const unfiltered = kpis.filter((k) => term.unfiltered?.includes(k));
+  const filtered = kpis.filter((k) => !term.unfiltered?.includes(k));
+  const values = new Map<string, { now: number | null; then: number | null }>();
+  for (const [group, where] of [
+    [filtered, { ...(req.where ?? {}), ...(term.where ?? {}) }],
+    [unfiltered, req.where ?? {}],
+  ] as const) {
+    if (group.length === 0) continue;
+    const res = await runQuery(ctx, {
+      kpis: group,
+      from: req.from,
+      to: req.to,
+      compare: [req.vs],
+      where,
+    });
+    const row = res.rows[0];
+    for (const id of group) {
+      values.set(id, {
+        now: row?.values[id] ?? null,
+        then: row?.comparisons[req.vs]?.[id]?.value ?? null,
+      });
+    }
+  }
+  const valueOf = (id: string, role: 'now' | 'then') => values.get(id)?.[role] ?? null;
+  const evalFactor = (expr: string, role: 'now' | 'then') =>
+    evaluateDerived(parseExpression(expr), (id) => valueOf(id, role)) ?? 0;
+  return {
+    now: term.factors.map((f) => evalFactor(f.expr, 'now')),
+    then: term.factors.map((f) => evalFactor(f.expr, 'then')),
+  };
+}
+
+export async function explainKpi(ctx: QueryContext, req: ExplainRequest): Promise<ExplainResult> {
+  const entry = ctx.dictionary.get(req.kpi);
+  const total = await runQuery(ctx, {
+    kpis: [req.kpi],
+    from: req.from,
+    to: req.to,
+    compare: [req.vs],
+    ...(req.where ? { where: req.where } : {}),
+  });
+  const row = total.rows[0];
+  const value = row?.values[req.kpi] ?? null;
+  const comparison = row?.comparisons[req.vs]?.[req.kpi]?.value ?? null;
+  const change = value !== null && comparison !== null ? value - comparison : null;
+  const notes: string[] = [...total.warnings];
+
+  const drivers: DriverContribution[] = [];
+  const tree = DRIVER_TREES[req.kpi];
+  if (tree && change !== null && req.vs !== 'target') {
+    let explained = 0;
+    for (const term of tree.terms) {
+      const { now, then } = await termValues(ctx, term, req);
+      const sign = term.sign ?? 1;
+      const contributions = shapleyProduct(then, now);
+      term.factors.forEach((f, i) => {
+        const c = sign * (contributions[i] ?? 0);
+        explained += c;
+        drivers.push({
+          term: term.label,
+          driver: f.label,
+          value: now[i] ?? null,
+          comparison: then[i] ?? null,
+          contribution: c,
+        });
+      });
+    }
+    // Whatever the tree does not cover (another channel family, rounding of the identity) is
+    // shown, never hidden, so that the contributions add up to the change exactly.
+    drivers.push({
+      term: 'other',
+      driver: tree.otherLabel,
+      value: null,
+      comparison: null,
+      contribution: change - explained,
+    });
+  } else if (tree && req.vs === 'target') {
+    notes.push(
+      'driver trees compare two measured periods; against a target only segments are shown',
+    );
+  }
+
+  const segments: SegmentContribution[] = [];
+  if (req.by && change !== null) {
+    const formula = entry.def.formula;
+    const ratio = 'expr' in formula ? ratioParts(formula.expr) : null;
+    const kpis = [...new Set([req.kpi, ...(ratio?.deps ?? [])])];
+    const split = await runQuery(ctx, {
+      kpis,
+      by: [req.by],
+      from: req.from,
+      to: req.to,
+      compare: [req.vs],
+      ...(req.where ? { where: req.where } : {}),
+    });
+    let sum = 0;
+    if (entry.def.additivity === 'additive' && !ratio) {
+      for (const r of split.rows) {
+        const v = r.values[req.kpi] ?? 0;
+        const c = r.comparisons[req.vs]?.[req.kpi]?.value ?? 0;
+        sum += v - c;
+        segments.push({
+          segment: r.dims[req.by] ?? null,
+          value: v,
+          comparison: c,
+          contribution: v - c,
+        });
+      }
+    } else if (ratio) {
+      const part = (r: (typeof split.rows)[number], e: Expr, role: 'now' | 'then') =>
+        evaluateDerived(
+          e,
+          (id) => (role === 'now' ? r.values[id] : r.comparisons[req.vs]?.[id]?.value) ?? 0,
+        ) ?? 0;
+      const d1 = split.rows.reduce((acc, r) => acc + part(r, ratio.den, 'now'), 0);
+      const d0 = split.rows.reduce((acc, r) => acc + part(r, ratio.den, 'then'), 0);
+      for (const r of split.rows) {
+        const den1 = part(r, ratio.den, 'now');
+        const den0 = part(r, ratio.den, 'then');
+        const w1 = d1 === 0 ? 0 : den1 / d1;
+        const w0 = d0 === 0 ? 0 : den0 / d0;
+        const r1 = den1 === 0 ? 0 : part(r, ratio.num, 'now') / den1;
+        const r0 = den0 === 0 ? 0 : part(r, ratio.num, 'then') / den0;
+        const mix = (w1 - w0) * r0;
+        const rate = w1 * (r1 - r0);
+        sum += mix + rate;
+        segments.push({
+          segment: r.dims[req.by] ?? null,
+          value: r.values[req.kpi] ?? null,
+          comparison: r.comparisons[req.vs]?.[req.kpi]?.value ?? null,
+          contribution: mix + rate,
+          mix,
+          rate,
+        });
+      }
+    } else {
+      throw new VitrineError(
+        'EXPLAIN_NOT_DECOMPOSABLE',
+        `KPI ${req.kpi} is neither additive nor a ratio of two KPIs: it cannot be split into segment contributions`,
+      );
+    }
+    if (Math.abs(sum - change) > 1e-6 * Math.max(1, Math.abs(change))) {
+      // Segments that overlap (an order with lines in two categories counts in both) cannot
+      // add up to the whole: say so rather than force the sum.
+      notes.push(
+        `segments of ${req.by} overlap for ${req.kpi}: their contributions sum to ${sum}, not ${change}`,
+      );
+    }
+  }
+  return {
+    kpi: req.kpi,
+    from: req.from,
+    to: req.to,
+    vs: req.vs,
+    value,
+    comparison,
+    change,
+    drivers,
+    by: req.by ?? null,
+    segments,
+    notes,
+  };
+}
+
+/** The numerator and denominator of a ratio KPI (`(a - b) / c`), with the KPIs they read. */
+function ratioParts(text: string): { num: Expr; den: Expr; deps: string[] } | null {
+  const e = parseExpression(text);
+  if (e.kind !== 'binary' || e.op !== '/') return null;
+  return { num: e.left, den: e.right, deps: [...new Set(collectRefs(e).map((r) => r.name))] };
+}

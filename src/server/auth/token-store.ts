@@ -1,0 +1,218 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { getDimension } from '../../semantic/model/semantic-model.js';
+import { VitrineError } from '../../util/errors.js';
+import type { Role } from './roles.js';
+import { ROLES } from './roles.js';
+
+/**
+ * API tokens of a workspace, in DIR/server/: `secret` (the per-workspace salt, 0600) and
+ * `tokens.json` (id, role, scopes and sha256(secret ∥ token) — never the token itself, so a
+ * copy of the workspace does not leak usable credentials).
+ */
+
+export const SERVER_DIR = 'server';
+const SECRET_FILE = 'secret';
+const TOKENS_FILE = 'tokens.json';
+const TOKEN_PREFIX = 'vt_';
+
+/** Secrets that ship in examples and tutorials; a server keyed by one of them is open to all. */
+const DEFAULT_SECRETS = new Set([
+  'secret',
+  'changeme',
+  'change-me',
+  'default',
+  'password',
+  'vitrine',
+]);
+const MIN_SECRET_LENGTH = 32;
+
+export type Scopes = Readonly<Record<string, readonly string[]>>;
+
+const tokenRecordSchema = z.object({
+  id: z.string(),
+  hash: z.string(),
+  role: z.enum(ROLES),
+  scopes: z.record(z.string(), z.array(z.string())),
+  label: z.string().nullable(),
+  created_at: z.string(),
+  revoked_at: z.string().nullable(),
+});
+export type TokenRecord = z.infer<typeof tokenRecordSchema>;
+const tokensFileSchema = z.object({ tokens: z.array(tokenRecordSchema) });
+
+/** A token as listed: everything but its hash. */
+export type TokenInfo = Omit<TokenRecord, 'hash'>;
+
+export function serverDir(workspaceDir: string): string {
+  return join(workspaceDir, SERVER_DIR);
+}
+
+/** Throws unless the secret is long, random-looking and not a well-known default. */
+export function checkSecret(secret: string | undefined, where: string): string {
+  const s = (secret ?? '').trim();
+  if (s === '') {
+    throw new VitrineError(
+      'SERVER_SECRET_MISSING',
+      `${where}: no server secret; create a first token with "vitrine token create --role admin" (it generates one)`,
+    );
+  }
+  if (DEFAULT_SECRETS.has(s.toLowerCase()) || s.length < MIN_SECRET_LENGTH || new Set(s).size < 8) {
+    throw new VitrineError(
+      'SERVER_SECRET_WEAK',
+      `${where}: the server secret is a default or too weak (at least ${MIN_SECRET_LENGTH} random characters); refusing to start`,
+    );
+  }
+  return s;
+}
+
+/** The workspace's secret: $VITRINE_SERVER_SECRET, else DIR/server/secret. */
+export function readSecret(workspaceDir: string, env = process.env): string {
+  const fromEnv = env['VITRINE_SERVER_SECRET'];
+  if (fromEnv !== undefined) return checkSecret(fromEnv, 'VITRINE_SERVER_SECRET');
+  const path = join(serverDir(workspaceDir), SECRET_FILE);
+  return checkSecret(existsSync(path) ? readFileSync(path, 'utf8') : undefined, path);
+}
+
+function ensureSecret(workspaceDir: string): string {
+  const dir = serverDir(workspaceDir);
+  const path = join(dir, SECRET_FILE);
+  if (!existsSync(path) && process.env['VITRINE_SERVER_SECRET'] === undefined) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path, randomBytes(32).toString('hex'), { mode: 0o600 });
+  }
+  return readSecret(workspaceDir);
+}
+
+export function hashToken(secret: string, token: string): string {
+  return createHash('sha256').update(secret).update('\0').update(token).digest('hex');
+}
+
+function readRecords(workspaceDir: string): TokenRecord[] {
+  const path = join(serverDir(workspaceDir), TOKENS_FILE);
+  if (!existsSync(path)) return [];
+  const parsed = tokensFileSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new VitrineError(
+      'TOKENS_FILE_INVALID',
+      `${path}: field ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`,
+    );
+  }
+  return parsed.data.tokens;
+}
+
+function writeRecords(workspaceDir: string, tokens: readonly TokenRecord[]): void {
+  const dir = serverDir(workspaceDir);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, TOKENS_FILE), `${JSON.stringify({ tokens }, null, 2)}\n`, {
+    mode: 0o600,
+  });
+}
+
+/** Parses "region=Ouest" (several --scope flags or comma-separated values OR within a dimension). */
+export function parseScopes(specs: readonly string[]): Scopes {
+  const out: Record<string, string[]> = {};
+  for (const spec of specs) {
+    const eq = spec.indexOf('=');
+    const dim = spec.slice(0, eq).trim();
+    const values = spec
+      .slice(eq + 1)
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean);
+    if (eq <= 0 || values.length === 0) {
+      throw new VitrineError(
+        'BAD_SCOPE',
+        `scope "${spec}": expected dimension=value, e.g. region=Ouest`,
+      );
+    }
+    const def = getDimension(dim);
+    if (def.timePart)
+      throw new VitrineError('BAD_SCOPE', `scope "${spec}": cannot scope on ${dim}`);
+    out[dim] = [...(out[dim] ?? []), ...values];
+  }
+  return out;
+}
+
+export interface CreatedToken {
+  readonly token: string;
+  readonly info: TokenInfo;
+}
+
+export function createToken(
+  workspaceDir: string,
+  role: Role,
+  scopes: Scopes = {},
+  label: string | null = null,
+): CreatedToken {
+  const secret = ensureSecret(workspaceDir);
+  const id = randomBytes(4).toString('hex');
+  // The id is part of the token so that a lookup never has to try every hash.
+  const token = `${TOKEN_PREFIX}${id}_${randomBytes(24).toString('base64url')}`;
+  const record: TokenRecord = {
+    id,
+    hash: hashToken(secret, token),
+    role,
+    scopes: Object.fromEntries(Object.entries(scopes).map(([k, v]) => [k, [...v]])),
+    label,
+    created_at: new Date().toISOString(),
+    revoked_at: null,
+  };
+  writeRecords(workspaceDir, [...readRecords(workspaceDir), record]);
+  const { hash: _hash, ...info } = record;
+  return { token, info };
+}
+
+export function listTokens(workspaceDir: string): TokenInfo[] {
+  return readRecords(workspaceDir).map(({ hash: _hash, ...info }) => info);
+}
+
+export function revokeToken(workspaceDir: string, id: string): TokenInfo {
+  const records = readRecords(workspaceDir);
+  const found = records.find((r) => r.id === id);
+  if (!found)
+    throw new VitrineError('TOKEN_UNKNOWN', `no token with id ${id} (vitrine token list)`);
+  if (!found.revoked_at) found.revoked_at = new Date().toISOString();
+  writeRecords(workspaceDir, records);
+  const { hash: _hash, ...info } = found;
+  return info;
+}
+
+/** Checks presented tokens against the file, re-reading it when it changes (revocations apply at once). */
+export class TokenVerifier {
+  private cache: { raw: string; records: TokenRecord[] } | null = null;
+
+  constructor(
+    private readonly workspaceDir: string,
+    private readonly secret: string,
+  ) {}
+
+  private records(): TokenRecord[] {
+    const path = join(serverDir(this.workspaceDir), TOKENS_FILE);
+    const raw = existsSync(path) ? readFileSync(path, 'utf8') : '';
+    if (this.cache?.raw !== raw) this.cache = { raw, records: readRecords(this.workspaceDir) };
+    return this.cache.records;
+  }
+
+  verify(token: string): TokenInfo | null {
+    const m = /^vt_([0-9a-f]{8})_[A-Za-z0-9_-]+$/.exec(token);
+    if (!m) return null;
+    const record = this.records().find((r) => r.id === m[1]);
+    if (!record || record.revoked_at) return null;
+    const a = Buffer.from(hashToken(this.secret, token), 'hex');
+    const b = Buffer.from(record.hash, 'hex');
+    if (a.length !== b.length || !timingSafeEqual(a, b)) return null;
+    const { hash: _hash, ...info } = record;
+    return info;
+  }
+}
+
+/** Appends one line to a workspace file under server/ (the audit log). */
+export function appendServerFile(workspaceDir: string, name: string, line: string): void {
+  const dir = serverDir(workspaceDir);
+  mkdirSync(dir, { recursive: true });
+  appendFileSync(join(dir, name), line);
+}

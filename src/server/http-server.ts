@@ -1,0 +1,78 @@
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import { loadDictionary } from '../semantic/dictionary/kpi-dictionary.js';
+import { VitrineError } from '../util/errors.js';
+import { readSecret } from './auth/token-store.js';
+import { createApp } from './server-app.js';
+import { WorkspaceHandle } from './workspace-handle.js';
+
+export interface ServeOptions {
+  readonly workspaceDir: string;
+  readonly port: number;
+  readonly host: string;
+  readonly rateLimit?: number;
+  readonly staticDir?: string | null;
+  readonly version: string;
+  /** Replay the audit log's frequent queries into the cache at start (default true). */
+  readonly warmUp?: boolean;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  /** Resolves with the number of queries replayed into the cache after start. */
+  readonly warmedUp: Promise<number>;
+  close(): Promise<void>;
+}
+
+/** web/dist next to the package (dist/server/ and src/server/ are both two levels down). */
+export function defaultStaticDir(): string | null {
+  const dir = fileURLToPath(new URL('../../web/dist', import.meta.url));
+  return existsSync(dir) ? dir : null;
+}
+
+/** Starts the API and dashboard; refuses to start without a strong secret. */
+export async function startServer(options: ServeOptions): Promise<RunningServer> {
+  const secret = readSecret(options.workspaceDir);
+  const workspace = await WorkspaceHandle.open(options.workspaceDir);
+  const { app, warmUp } = createApp({
+    workspace,
+    dictionary: loadDictionary({ workspaceDir: workspace.dir }),
+    secret,
+    ...(options.rateLimit !== undefined ? { rateLimit: options.rateLimit } : {}),
+    staticDir: options.staticDir === undefined ? defaultStaticDir() : options.staticDir,
+    version: options.version,
+  });
+  const server = serve({ fetch: app.fetch, port: options.port, hostname: options.host });
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', () => resolve());
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(
+        new VitrineError(
+          'SERVER_LISTEN',
+          e.code === 'EADDRINUSE'
+            ? `port ${options.port} on ${options.host} is in use; choose another with --port`
+            : `cannot listen on ${options.host}:${options.port}: ${e.message}`,
+        ),
+      ),
+    );
+  }).catch(async (e: unknown) => {
+    await workspace.close();
+    throw e;
+  });
+  const port = (server.address() as AddressInfo).port;
+  // In the background: the server answers at once, and the boards asked before are ready soon.
+  const warmedUp = options.warmUp === false ? Promise.resolve(0) : warmUp();
+  return {
+    warmedUp,
+    url: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`,
+    port,
+    close: async () => {
+      await warmedUp.catch(() => 0);
+      await new Promise<void>((r) => server.close(() => r()));
+      await workspace.close();
+    },
+  };
+}

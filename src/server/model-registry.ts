@@ -1,0 +1,17 @@
+import { abtestModel } from '../analytics/abtest/abtest-model.js';
+import { attributionModel } from '../analytics/attribution/attribution-model.js';
+import { basketModel } from '../analytics/basket/basket-model.js';
+import { clvModel } from '../analytics/clv/clv-model.js';
+import type { Model } from '../analytics/model.js';
+
+/**
+ * The analytics models the API offers. The endpoint is generic over the Model seam
+ * (src/analytics/model.ts): a model added here appears in GET /api/models and runs at
+ * POST /api/models/{name} with its own params schema, nothing else to change.
+ */
+export const API_MODELS: readonly Model<unknown, unknown, unknown>[] = [
+  basketModel,
+  clvModel,
+  attributionModel,
+  abtestModel,
+] as readonly Model<unknown, unknown, unknown>[];

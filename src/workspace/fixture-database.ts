@@ -1,0 +1,65 @@
+import { DuckDbEngine } from '../engine/duckdb/duckdb-engine.js';
+import type { Engine } from '../engine/engine.js';
+import { createModelSql } from '../model/ddl.js';
+import { getTable } from '../model/model.js';
+import type { ColumnDef } from '../model/model-types.js';
+import { VitrineError } from '../util/errors.js';
+
+export type FixtureRows = Readonly<
+  Record<string, ReadonlyArray<Readonly<Record<string, unknown>>>>
+>;
+
+/** A neutral value for a required column a fixture leaves out. */
+function neutral(c: ColumnDef): string | number | boolean {
+  if (c.values && c.values.length > 0) return c.values[0] as string;
+  switch (c.type) {
+    case 'money':
+    case 'price':
+    case 'rate':
+    case 'int':
+    case 'bigint':
+    case 'number':
+      return 0;
+    case 'currency':
+      return 'EUR';
+    case 'date':
+      return '2000-01-01';
+    case 'timestamp':
+      return '2000-01-01T00:00:00Z';
+    case 'bool':
+      return false;
+    default:
+      return '-';
+  }
+}
+
+/**
+ * An in-memory database with every table of the model holding the given rows: the fixtures of
+ * hand-computed tests and of the dictionary's KPI examples. Values are bound parameters; numbers
+ * pass as text so that decimals stay exact.
+ */
+export async function fixtureDatabase(rows: FixtureRows): Promise<Engine> {
+  const engine = await DuckDbEngine.open({ path: ':memory:' });
+  for (const ddl of createModelSql('duckdb')) await engine.exec(ddl);
+  for (const [tableName, tableRows] of Object.entries(rows)) {
+    const table = getTable(tableName);
+    for (const [i, row] of tableRows.entries()) {
+      for (const k of Object.keys(row)) {
+        if (!table.columns.some((c) => c.name === k)) {
+          throw new VitrineError(
+            'FIXTURE_COLUMN',
+            `fixture ${tableName} row ${i + 1}: unknown column "${k}"; columns are: ${table.columns.map((c) => c.name).join(', ')}`,
+          );
+        }
+      }
+      const values = table.columns.map((c) => {
+        const v = row[c.name];
+        if (v === undefined || v === null) return c.required ? neutral(c) : null;
+        return typeof v === 'number' ? String(v) : (v as string | boolean);
+      });
+      const placeholders = values.map((_, j) => `$${j + 1}`).join(', ');
+      await engine.run(`INSERT INTO "${tableName}" VALUES (${placeholders})`, values);
+    }
+  }
+  return engine;
+}

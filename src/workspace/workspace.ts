@@ -1,0 +1,84 @@
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { basename, isAbsolute, join, resolve } from 'node:path';
+import { DuckDbEngine } from '../engine/duckdb/duckdb-engine.js';
+import type { Engine } from '../engine/engine.js';
+import { createModelSql } from '../model/ddl.js';
+import { VitrineError } from '../util/errors.js';
+import type { WorkspaceConfig } from './workspace-config.js';
+import { CONFIG_FILE, defaultConfig, readConfig, writeConfig } from './workspace-config.js';
+
+export interface Workspace {
+  readonly dir: string;
+  readonly config: WorkspaceConfig;
+  readonly engine: Engine;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  readonly readOnly?: boolean;
+}
+
+/** --workspace, else $VITRINE_WORKSPACE, else the current directory. */
+export function resolveWorkspaceDir(flag: string | undefined, env = process.env): string {
+  return resolve(flag ?? env['VITRINE_WORKSPACE'] ?? process.cwd());
+}
+
+export function isWorkspace(dir: string): boolean {
+  return existsSync(join(dir, CONFIG_FILE));
+}
+
+function databasePath(dir: string, config: WorkspaceConfig): string {
+  if (config.engine.kind !== 'duckdb') {
+    throw new VitrineError(
+      'ENGINE_UNSUPPORTED',
+      `workspace ${dir} uses engine ${config.engine.kind}, which this build cannot open yet`,
+    );
+  }
+  const p = config.engine.path;
+  return isAbsolute(p) ? p : join(dir, p);
+}
+
+/** Creates a workspace: its config file and its database with every table of the model. */
+export async function initWorkspace(
+  dir: string,
+  options: { name?: string; currency?: string; force?: boolean } = {},
+): Promise<Workspace> {
+  const abs = resolve(dir);
+  if (isWorkspace(abs) && !options.force) {
+    throw new VitrineError('WORKSPACE_EXISTS', `${abs} is already a Vitrine workspace`);
+  }
+  if (existsSync(abs) && !isWorkspace(abs) && readdirSync(abs).length > 0 && !options.force) {
+    throw new VitrineError(
+      'WORKSPACE_NOT_EMPTY',
+      `${abs} is not empty; choose an empty or new directory`,
+    );
+  }
+  mkdirSync(abs, { recursive: true });
+  const config = defaultConfig(options.name ?? basename(abs));
+  if (options.currency) config.reporting_currency = options.currency;
+  writeConfig(join(abs, CONFIG_FILE), config);
+  const ws = await openWorkspace(abs);
+  for (const ddl of createModelSql('duckdb')) await ws.engine.exec(ddl);
+  return ws;
+}
+
+export async function openWorkspace(dir: string, options: OpenOptions = {}): Promise<Workspace> {
+  const abs = resolve(dir);
+  if (!isWorkspace(abs)) {
+    throw new VitrineError(
+      'NOT_A_WORKSPACE',
+      `${abs} is not a Vitrine workspace (no ${CONFIG_FILE}); create one with "vitrine init ${dir}" or pass --workspace DIR`,
+    );
+  }
+  const config = readConfig(join(abs, CONFIG_FILE));
+  const engine = await DuckDbEngine.open({
+    path: databasePath(abs, config),
+    readOnly: options.readOnly ?? false,
+  });
+  return {
+    dir: abs,
+    config,
+    engine,
+    close: () => engine.close(),
+  };
+}

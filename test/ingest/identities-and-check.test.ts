@@ -1,0 +1,161 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { identityReport } from '../../src/ingest/identity/identity-resolver.js';
+import { saltPath } from '../../src/ingest/personal/workspace-salt.js';
+import { qualityReport } from '../../src/ingest/quality/data-quality.js';
+import { loadDictionary } from '../../src/semantic/dictionary/kpi-dictionary.js';
+import type { Workspace } from '../../src/workspace/workspace.js';
+import { fixture, load, rows, tempWorkspace } from './ingest-helpers.js';
+
+let ws: Workspace;
+beforeEach(async () => {
+  ws = await tempWorkspace();
+});
+afterEach(async () => {
+  await ws.close();
+});
+
+const sha = (s: string) =>
+  createHash('sha256')
+    .update(readFileSync(saltPath(ws.dir), 'utf8').trim() + s)
+    .digest('hex');
+
+describe('identity resolution', () => {
+  it('links the e-shop, the POS and the web to CRM customers, whatever the order of the loads', async () => {
+    // The e-shop first: its customers are provisional until the CRM arrives.
+    await load(ws, 'shopify', ['shopify/orders_export.csv']);
+    const crm = await load(ws, 'customers', ['generic/crm-customers.csv']);
+    expect(crm.identitiesMerged).toBe(2);
+    await load(ws, 'pos', ['pos/item-sales.csv'], { mapping: fixture('pos/pos.yaml') });
+    await load(ws, 'woocommerce', ['woocommerce/orders.json']);
+    await load(ws, 'ga4', ['ga4/events_20250310.ndjson']);
+
+    const lea = `shopify:${sha('lea.martin@example.org').slice(0, 20)}`;
+    const guest = `woocommerce:${sha('guest@example.com').slice(0, 20)}`;
+    expect(
+      await rows(
+        ws,
+        `SELECT order_id, customer_id FROM orders WHERE customer_id IS NOT NULL ORDER BY order_id`,
+      ),
+    ).toEqual([
+      { order_id: '#1001', customer_id: 'C1' },
+      { order_id: '#1003', customer_id: 'C2' },
+      { order_id: '#1004', customer_id: lea },
+      { order_id: '#1005', customer_id: 'C1' },
+      { order_id: '727', customer_id: 'C1' },
+      { order_id: '728', customer_id: guest },
+      { order_id: '729', customer_id: 'C1' },
+      { order_id: 'T-9001', customer_id: 'C1' },
+      // GA4's purchase: its user id is no account of the CRM.
+      { order_id: 'T-GA-1', customer_id: 'ga4:U-77' },
+    ]);
+    // Claire's CRM record gained the phone the e-shop knew; it kept its own creation date.
+    expect(
+      await rows(
+        ws,
+        `SELECT customer_id, email_hash, phone_hash, loyalty_id, web_account_id, CAST(created_at AS VARCHAR) AS created FROM customers WHERE customer_id = 'C1'`,
+      ),
+    ).toEqual([
+      {
+        customer_id: 'C1',
+        email_hash: sha('claire.dubois@example.fr'),
+        phone_hash: sha('+33611223344'),
+        loyalty_id: 'LOY-001',
+        web_account_id: '26',
+        created: '2024-06-01 10:00:00+00',
+      },
+    ]);
+    expect(await rows(ws, `SELECT customer_id FROM customers ORDER BY customer_id`)).toEqual(
+      ['C1', 'C2', 'C3', 'ga4:U-77', lea, guest].sort().map((customer_id) => ({ customer_id })),
+    );
+    const report = await identityReport(ws.engine);
+    expect(report).toEqual({
+      customers: 6,
+      reference: 3,
+      multiSource: 2,
+      sources: [
+        { source: 'ga4', seen: 1, matched: 0, matchRate: 0, byRule: {} },
+        { source: 'pos', seen: 1, matched: 1, matchRate: 1, byRule: { loyalty_id: 1 } },
+        { source: 'shopify', seen: 3, matched: 2, matchRate: 2 / 3, byRule: { email_hash: 2 } },
+        {
+          source: 'woocommerce',
+          seen: 2,
+          matched: 1,
+          matchRate: 0.5,
+          byRule: { web_account_id: 1 },
+        },
+      ],
+    });
+  });
+});
+
+describe('data-quality report', () => {
+  it('reports freshness, completeness, duplicates, orphans, quarantine, catalogue errors and the KPIs at risk', async () => {
+    await load(ws, 'shopify', ['shopify/orders_export.csv']);
+    await load(ws, 'orders', ['generic/orders-broken.csv']);
+    await load(ws, 'products', ['generic/products-latin1.csv']);
+    const r = await qualityReport(ws.engine, loadDictionary({ workspaceDir: ws.dir }), {
+      today: '2025-04-10',
+      timeZone: ws.config.timezone,
+    });
+    const orders = r.tables.find((t) => t.table === 'orders');
+    // 7 orders (5 Shopify, B1 and B5); the latest, B5, on 3 April.
+    expect(orders).toMatchObject({
+      rows: 7,
+      latest: '2025-04-03',
+      ageDays: 7,
+      stale: true,
+      quarantined: { open: 9, held: 0 },
+    });
+    // Optional columns filled: location 1, customer 4, session 0, promo 2, campaign 0, payment 5,
+    // fulfilment 5, promised 0 → 17 of 8 × 7 = 56.
+    expect(orders?.completeness).toBeCloseTo(17 / 56, 10);
+    // Duplicates: the copy of B5 among the 5 + 12 records read.
+    expect(orders?.duplicateRate).toBeCloseTo(1 / 17, 10);
+    expect(orders?.orphans).toEqual([
+      { column: 'channel_id', references: 'channels.channel_id', rows: 7 },
+      { column: 'location_id', references: 'locations.location_id', rows: 1 },
+    ]);
+    expect(r.tables.find((t) => t.table === 'order_lines')?.orphans).toEqual([
+      { column: 'sku', references: 'products.sku', rows: 9 },
+    ]);
+    expect(r.catalogue).toEqual({
+      products: 3,
+      missingPrice: 0,
+      missingCost: 0,
+      missingCategory: 0,
+      missingEan: 3,
+      invalidEan: 0,
+    });
+    expect(r.sources.find((s) => s.source === 'shopify' && s.table === 'orders')).toMatchObject({
+      latest: '2025-03-20',
+      ageDays: 21,
+      stale: true,
+      read: 5,
+    });
+    const flag = r.kpis.find((k) => k.kpi === 'orders');
+    expect(flag?.reasons).toEqual(
+      expect.arrayContaining([
+        'orders: latest data 2025-04-03, 7 days before 2025-04-10',
+        'orders: 9 records in quarantine',
+      ]),
+    );
+  });
+
+  it('flags invalid EAN check digits', async () => {
+    await load(ws, 'mapping', ['mapping/catalogue-fournisseur.csv'], {
+      mapping: fixture('mapping/catalogue.yaml'),
+    });
+    const check = () =>
+      qualityReport(ws.engine, loadDictionary({ workspaceDir: ws.dir }), {
+        today: '2025-04-10',
+        timeZone: 'Europe/Paris',
+      });
+    // 370123456789: 3+21+0+3+2+9+4+15+6+21+8+27 = 119, check digit 1, so …7890 is wrong.
+    // 370123456790: 3+21+0+3+2+9+4+15+6+21+9+0 = 93, check digit 7, so …7906 is wrong.
+    expect((await check()).catalogue).toMatchObject({ products: 2, invalidEan: 2, missingEan: 0 });
+    await ws.engine.run(`UPDATE products SET ean = '3701234567891' WHERE sku = 'BG-FIG'`);
+    expect((await check()).catalogue).toMatchObject({ products: 2, invalidEan: 1, missingEan: 0 });
+  });
+});
