@@ -41,6 +41,26 @@ function neutral(c: ColumnDef): string | number | boolean {
 export async function fixtureDatabase(rows: FixtureRows): Promise<Engine> {
   const engine = await DuckDbEngine.open({ path: ':memory:' });
   for (const ddl of createModelSql('duckdb')) await engine.exec(ddl);
+  await fillFixtureTables(engine, rows);
+  return engine;
+}
+
+/**
+ * Empties the tables a previous fixture filled and loads the next one: one database serves a run
+ * of fixtures (opening a database and creating the model costs more than most examples).
+ */
+export async function refillFixtureDatabase(
+  engine: Engine,
+  previous: FixtureRows,
+  rows: FixtureRows,
+): Promise<void> {
+  for (const tableName of Object.keys(previous)) {
+    await engine.exec(`DELETE FROM "${getTable(tableName).name}"`);
+  }
+  await fillFixtureTables(engine, rows);
+}
+
+async function fillFixtureTables(engine: Engine, rows: FixtureRows): Promise<void> {
   for (const [tableName, tableRows] of Object.entries(rows)) {
     const table = getTable(tableName);
     for (const [i, row] of tableRows.entries()) {
@@ -61,5 +81,4 @@ export async function fixtureDatabase(rows: FixtureRows): Promise<Engine> {
       await engine.run(`INSERT INTO "${tableName}" VALUES (${placeholders})`, values);
     }
   }
-  return engine;
 }
