@@ -12,6 +12,7 @@ import { registerKpiTest } from './commands/kpi-test-command.js';
 import { registerKpi } from './commands/kpi-command.js';
 import { registerModel } from './commands/model-command.js';
 import { registerQuarantine } from './commands/quarantine-command.js';
+import { registerPush } from './commands/push-command.js';
 import { registerQuery } from './commands/query-command.js';
 import { registerServe } from './commands/serve-command.js';
 import { registerSql } from './commands/sql-command.js';
@@ -65,6 +66,7 @@ current directory). JSON output goes to stdout alone; progress and messages go t
   registerExplain(program, io);
   registerGoals(program, io);
   registerModel(program, io);
+  registerPush(program, io);
   registerServe(program, io);
   registerToken(program, io);
   for (const cmd of program.commands)

@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
-import { basename, isAbsolute, join, resolve } from 'node:path';
-import { DuckDbEngine } from '../engine/duckdb/duckdb-engine.js';
+import { basename, join, resolve } from 'node:path';
 import type { Engine } from '../engine/engine.js';
-import { createModelSql } from '../model/ddl.js';
+import { createModelOn } from '../engine/engine-model.js';
+import { openEngine } from '../engine/open-engine.js';
 import { VitrineError } from '../util/errors.js';
 import type { WorkspaceConfig } from './workspace-config.js';
 import { CONFIG_FILE, defaultConfig, readConfig, writeConfig } from './workspace-config.js';
@@ -16,6 +16,11 @@ export interface Workspace {
 
 export interface OpenOptions {
   readonly readOnly?: boolean;
+  /**
+   * Run on this engine (a URL: postgres://…, clickhouse://…, duckdb:PATH) instead of the one
+   * vitrine.yaml names; the workspace's config and dictionary still come from its directory.
+   */
+  readonly engine?: string;
 }
 
 /** --workspace, else $VITRINE_WORKSPACE, else the current directory. */
@@ -25,17 +30,6 @@ export function resolveWorkspaceDir(flag: string | undefined, env = process.env)
 
 export function isWorkspace(dir: string): boolean {
   return existsSync(join(dir, CONFIG_FILE));
-}
-
-function databasePath(dir: string, config: WorkspaceConfig): string {
-  if (config.engine.kind !== 'duckdb') {
-    throw new VitrineError(
-      'ENGINE_UNSUPPORTED',
-      `workspace ${dir} uses engine ${config.engine.kind}, which this build cannot open yet`,
-    );
-  }
-  const p = config.engine.path;
-  return isAbsolute(p) ? p : join(dir, p);
 }
 
 /** Creates a workspace: its config file and its database with every table of the model. */
@@ -58,7 +52,7 @@ export async function initWorkspace(
   if (options.currency) config.reporting_currency = options.currency;
   writeConfig(join(abs, CONFIG_FILE), config);
   const ws = await openWorkspace(abs);
-  for (const ddl of createModelSql('duckdb')) await ws.engine.exec(ddl);
+  await createModelOn(ws.engine);
   return ws;
 }
 
@@ -71,8 +65,10 @@ export async function openWorkspace(dir: string, options: OpenOptions = {}): Pro
     );
   }
   const config = readConfig(join(abs, CONFIG_FILE));
-  const engine = await DuckDbEngine.open({
-    path: databasePath(abs, config),
+  // The engine of vitrine.yaml (embedded DuckDB by default, or PostgreSQL / ClickHouse), or
+  // the one asked for; ground truth, dictionary and config stay in the directory either way.
+  const engine = await openEngine(options.engine ?? config.engine, {
+    baseDir: abs,
     readOnly: options.readOnly ?? false,
   });
   return {

@@ -26,6 +26,7 @@ interface QueryOptions {
   lfl?: boolean;
   format: string;
   showSql?: boolean;
+  engine?: string;
 }
 
 const list = (s: string | undefined) =>
@@ -69,6 +70,10 @@ export function registerQuery(program: Command, io: CliIo): void {
       .option('--lfl', 'like-for-like: only locations open over both compared periods')
       .option('--format <format>', 'table, json or csv', 'table')
       .option('--show-sql', 'print the compiled SQL on stderr')
+      .option(
+        '--engine <url>',
+        "run on this engine (postgres://…, clickhouse://…, duckdb:FILE) with the workspace's config and dictionary",
+      )
       .addHelpText(
         'after',
         `
@@ -82,7 +87,8 @@ Examples:
   ).action(async (opts: QueryOptions) => {
     const format = parseFormat(opts.format, ['table', 'json', 'csv']);
     const request = requestFromOptions(opts);
-    const res = await withWorkspace(opts.workspace, { readOnly: true }, (ws) =>
+    const open = { readOnly: true, ...(opts.engine ? { engine: opts.engine } : {}) };
+    const res = await withWorkspace(opts.workspace, open, (ws) =>
       runQuery(
         {
           engine: ws.engine,

@@ -51,7 +51,7 @@ export function expressionSql(e: Expr, ctx: ExpressionContext): string {
     case 'unary':
       return e.op === '-' ? `(-${rec(e.arg)})` : `(NOT ${rec(e.arg)})`;
     case 'binary':
-      if (e.op === '/') return `(${rec(e.left)} / NULLIF(${rec(e.right)}, 0))`;
+      if (e.op === '/') return d.divide(rec(e.left), rec(e.right));
       return `(${rec(e.left)} ${BINARY_SQL[e.op]} ${rec(e.right)})`;
     case 'in':
       return `(${rec(e.arg)} ${e.negated ? 'NOT IN' : 'IN'} (${e.list.map(rec).join(', ')}))`;

@@ -66,7 +66,7 @@ export class BoundParams {
 const DECOMPOSABLE = new Set(['sum', 'count', 'min', 'max', 'avg', 'last', 'avg_daily']);
 
 export interface PeriodMapSql {
-  /** `(VALUES …) AS _r(role, pkey, rs, re)`: one row per range, dates bound. */
+  /** The ranges as a relation `_r(role, pkey, rs, re)`: one row per range, dates bound. */
   readonly ranges: string;
   /** One row per (role, period, day) of the ranges: columns role, pkey, rs, re, day. */
   readonly map: string;
@@ -86,11 +86,13 @@ export function periodMapSql(
 ): PeriodMapSql {
   const q = (s: string) => d.quoteIdentifier(s);
   const r = q('_r');
-  const rows = ranges.map(
-    (x) =>
-      `(${params.add(x.role)}, ${params.add(x.periodKey)}, ${d.dateParam(params.add(isoDate(x.start)))}, ${d.dateParam(params.add(isoDate(x.end)))})`,
-  );
-  const rangesSql = `(VALUES ${rows.join(', ')}) AS ${r}(${q('role')}, ${q('pkey')}, ${q('rs')}, ${q('re')})`;
+  const rows = ranges.map((x) => [
+    params.add(x.role),
+    params.add(x.periodKey),
+    d.dateParam(params.add(isoDate(x.start))),
+    d.dateParam(params.add(isoDate(x.end))),
+  ]);
+  const rangesSql = d.valuesRelation(rows, [q('role'), q('pkey'), q('rs'), q('re')], r);
   return {
     ranges: rangesSql,
     map: `(SELECT ${r}.${q('role')}, ${r}.${q('pkey')}, ${r}.${q('rs')}, ${r}.${q('re')}, ${d.daySeries(`${r}.${q('rs')}`, `${r}.${q('re')}`)} AS ${q('day')} FROM ${rangesSql})`,
@@ -112,12 +114,21 @@ export function lflConditionSql(
   return `${locationSql} IN (SELECT ${q('location_id')} FROM ${q('locations')} WHERE ${q('opened_on')} <= ${d.dateParam(params.add(isoDate(lfl.openedBy)))} AND (${q('closed_on')} IS NULL OR ${q('closed_on')} >= ${d.dateParam(params.add(isoDate(lfl.openUntil)))}))`;
 }
 
+/** `base AS base LEFT JOIN table AS table ON …`: the base table and its joins. */
+export function fromSql(base: string, joins: readonly JoinDef[], ctx: ExpressionContext): string {
+  const d = ctx.dialect;
+  const rel = joins.length > 0 ? d.joinedTable(base) : d.quoteIdentifier(base);
+  return `${rel} AS ${d.quoteIdentifier(base)}${joinsSql(joins, ctx)}`;
+}
+
 /** ` LEFT JOIN table AS table ON …` for each join, derived relations written as subqueries. */
 export function joinsSql(joins: readonly JoinDef[], ctx: ExpressionContext): string {
   const q = (s: string) => ctx.dialect.quoteIdentifier(s);
   return joins
     .map((j) => {
-      const rel = getDerivedRelation(j.table) ? derivedRelationSql(j.table, ctx) : q(j.table);
+      const rel = getDerivedRelation(j.table)
+        ? derivedRelationSql(j.table, ctx)
+        : ctx.dialect.joinedTable(j.table);
       return ` LEFT JOIN ${rel} AS ${q(joinName(j))} ON ${expressionSql(joinCondition(j), ctx)}`;
     })
     .join('');
@@ -250,14 +261,14 @@ export function compilePlan(plan: QueryPlan, options: CompileOptions): CompiledQ
         (x) => `${sqlOf((x.expr as { expr: Expr }).expr)} AS ${q(`kd_${x.column}`)}`,
       );
       const keyWhere = keyFilters.map((f) => filterSql(f.expr.expr, f.values));
-      const keysSql = `(SELECT DISTINCT ${[...keyCols, ...keyDimSql].join(', ')} FROM ${q(base)} AS ${q(base)}${fromTables(keyJoins)}${keyWhere.length ? ` WHERE ${keyWhere.join(' AND ')}` : ''})`;
+      const keysSql = `(SELECT DISTINCT ${[...keyCols, ...keyDimSql].join(', ')} FROM ${fromSql(base, keyJoins, exprCtx)}${keyWhere.length ? ` WHERE ${keyWhere.join(' AND ')}` : ''})`;
       const keyOn = fact.key
         .map((k, i) => `${sqlOf(parseModelExpression(k))} = ${q('_keys')}.${q(`k${i}`)}`)
         .join(' AND ');
       const rest = allJoins.filter((j) => !fanTables.has(joinName(j)));
-      from = `${keysSql} AS ${q('_keys')} JOIN ${q(base)} AS ${q(base)} ON ${keyOn}${fromTables(rest)}`;
+      from = `${keysSql} AS ${q('_keys')} JOIN ${d.joinedTable(base)} AS ${q(base)} ON ${keyOn}${fromTables(rest)}`;
     } else {
-      from = `${q(base)} AS ${q(base)}${fromTables(allJoins)}`;
+      from = fromSql(base, allJoins, exprCtx);
     }
 
     // WHERE: time window, user filters and scopes, like-for-like.
@@ -397,7 +408,7 @@ export function compilePlan(plan: QueryPlan, options: CompileOptions): CompiledQ
             own.set(m.id, d.toDouble(`${m.agg}(${p('')})`));
             break;
           case 'avg':
-            own.set(m.id, d.toDouble(`sum(${p('s')}) / NULLIF(sum(${p('c')}), 0)`));
+            own.set(m.id, d.toDouble(d.divide(`sum(${p('s')})`, `sum(${p('c')})`)));
             break;
           case 'last':
             own.set(
@@ -408,7 +419,7 @@ export function compilePlan(plan: QueryPlan, options: CompileOptions): CompiledQ
             );
             break;
           case 'avg_daily':
-            own.set(m.id, d.toDouble(`sum(${p('')}) / NULLIF(max(${L}.${q('days')}), 0)`));
+            own.set(m.id, d.toDouble(d.divide(`sum(${p('')})`, `max(${L}.${q('days')})`)));
             break;
           default:
             break;

@@ -42,12 +42,31 @@ export interface Dialect {
   firstBy(expr: string, by: string): string;
   concat(parts: readonly string[]): string;
   /**
+   * `numerator / denominator` as a double, NULL when the denominator is 0: DuckDB's meaning of
+   * `/` (PostgreSQL divides integers as integers, so its dialect casts first).
+   */
+  divide(numerator: string, denominator: string): string;
+  /**
    * A select-list expression that yields one row per day from start to end inclusive (both
    * DATE expressions), typed DATE.
    */
   daySeries(start: string, end: string): string;
   /** A DATE moved by a whole number of days (`days` an integer expression, may be negative). */
   addDays(date: string, days: string): string;
+  /**
+   * A FROM item of constant rows (each row's values already SQL), named `alias` with `columns`:
+   * `(VALUES …) AS alias(columns)` where the engine has it.
+   */
+  valuesRelation(
+    rows: readonly (readonly string[])[],
+    columns: readonly string[],
+    alias: string,
+  ): string;
+  /**
+   * A model table as a FROM item when the statement joins it (base or joined table), aliased
+   * by the caller: its quoted name where the engine resolves `table.column` through joins.
+   */
+  joinedTable(name: string): string;
   /** Equality where two NULLs are equal (joining rows on dimension values that may be NULL). */
   nullSafeEquals(a: string, b: string): string;
   /** Output of a measure as a double (exact sums are converted once, at the end). */

@@ -4,7 +4,7 @@ import { calendarFromConfig } from '../../time/calendar.js';
 import { isoDate, parseIsoDate } from '../../time/civil-date.js';
 import type { WorkspaceConfig } from '../../workspace/workspace-config.js';
 import { measureColumn, compilePlan } from '../compiler/sql-compiler.js';
-import { duckdbDialect } from '../dialect/duckdb/duckdb-dialect.js';
+import { dialectFor } from '../dialect/dialect-registry.js';
 import type { Dialect } from '../dialect/dialect.js';
 import type { KpiDictionary } from '../dictionary/kpi-dictionary.js';
 import type { Expr } from '../expression/expression-ast.js';
@@ -28,6 +28,7 @@ export interface QueryContext {
     WorkspaceConfig,
     'week_start' | 'fiscal_calendar' | 'timezone' | 'reporting_currency'
   >;
+  /** The engine's dialect unless given (`dialectFor(engine.kind)`). */
   readonly dialect?: Dialect;
   /** Row-level scopes of the caller, enforced inside the plan. */
   readonly scopes?: Readonly<Record<string, readonly string[]>>;
@@ -158,10 +159,10 @@ interface TargetRow {
   value: number;
 }
 
-async function loadTargets(engine: Engine, plan: QueryPlan): Promise<TargetRow[]> {
-  const placeholders = plan.requested.map((_, i) => `$${i + 3}`).join(', ');
+async function loadTargets(engine: Engine, d: Dialect, plan: QueryPlan): Promise<TargetRow[]> {
+  const placeholders = plan.requested.map((_, i) => d.param(i + 3)).join(', ');
   const res = await engine.run(
-    `SELECT kpi_id, CAST(period_start AS VARCHAR) AS s, CAST(period_end AS VARCHAR) AS e, segment_key, segment_value, CAST(target_value AS DOUBLE) AS v FROM targets WHERE period_end >= CAST($1 AS DATE) AND period_start <= CAST($2 AS DATE) AND kpi_id IN (${placeholders})`,
+    `SELECT kpi_id, CAST(period_start AS VARCHAR) AS s, CAST(period_end AS VARCHAR) AS e, segment_key, segment_value, ${d.toDouble('target_value')} AS v FROM targets WHERE period_end >= ${d.dateParam(d.param(1))} AND period_start <= ${d.dateParam(d.param(2))} AND kpi_id IN (${placeholders})`,
     [isoDate(plan.from), isoDate(plan.to), ...plan.requested],
   );
   return res.rows.map((r) => ({
@@ -266,6 +267,7 @@ export async function runQuery(ctx: QueryContext, asked: QueryRequest): Promise<
   // A recipe may name the grain of its answer when the request names none (sales by hour).
   const request = withRecipeGrain(ctx.dictionary, asked);
   const calendar: Calendar = calendarFromConfig(ctx.config, request.calendar);
+  const dialect = ctx.dialect ?? dialectFor(ctx.engine.kind);
   const plan = buildPlan(request, {
     dictionary: ctx.dictionary,
     calendar,
@@ -282,7 +284,7 @@ export async function runQuery(ctx: QueryContext, asked: QueryRequest): Promise<
       .filter((s) => s.measures.length > 0),
   };
   const compiled = compilePlan(mainPlan, {
-    dialect: ctx.dialect ?? duckdbDialect,
+    dialect,
     timeZone: ctx.config.timezone,
     reportingCurrency: ctx.config.reporting_currency,
   });
@@ -301,7 +303,9 @@ export async function runQuery(ctx: QueryContext, asked: QueryRequest): Promise<
     plan.requested.length > 0 && plan.requested.every((id) => (addedDims.get(id) ?? []).length > 0);
   const runMain = mainPlan.scans.length > 0;
   const result = runMain ? await ctx.engine.run(compiled.sql, compiled.params) : { rows: [] };
-  const targets = plan.comparisons.includes('target') ? await loadTargets(ctx.engine, plan) : [];
+  const targets = plan.comparisons.includes('target')
+    ? await loadTargets(ctx.engine, dialect, plan)
+    : [];
 
   const cells = new Map<string, Cell>();
   const hourly = plan.grain === 'hour';
@@ -345,7 +349,7 @@ export async function runQuery(ctx: QueryContext, asked: QueryRequest): Promise<
     const recipe = getRecipe(k.recipe, k.id);
     const values = await recipe.compute({
       engine: ctx.engine,
-      dialect: ctx.dialect ?? duckdbDialect,
+      dialect,
       plan,
       request,
       kpi: k.entry,

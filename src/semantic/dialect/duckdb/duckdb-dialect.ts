@@ -58,9 +58,13 @@ export const duckdbDialect: Dialect = {
   },
   firstBy: (expr, by) => `arg_min(${expr}, ${by})`,
   concat: (parts) => `concat(${parts.join(', ')})`,
+  divide: (a, b) => `(${a} / NULLIF(${b}, 0))`,
   daySeries: (start, end) =>
     `CAST(unnest(generate_series(CAST(${start} AS TIMESTAMP), CAST(${end} AS TIMESTAMP), INTERVAL 1 DAY)) AS DATE)`,
   addDays: (date, days) => `CAST(CAST(${date} AS DATE) + CAST(${days} AS INTEGER) AS DATE)`,
+  valuesRelation: (rows, columns, alias) =>
+    `(VALUES ${rows.map((r) => `(${r.join(', ')})`).join(', ')}) AS ${alias}(${columns.join(', ')})`,
+  joinedTable: (name) => `"${name.replaceAll('"', '""')}"`,
   nullSafeEquals: (a, b) => `(${a} IS NOT DISTINCT FROM ${b})`,
   toDouble: (expr) => `CAST(${expr} AS DOUBLE)`,
   nullDouble: () => 'CAST(NULL AS DOUBLE)',

@@ -1,0 +1,198 @@
+import type { TableDef } from '../../model/model-types.js';
+import { TABLES } from '../../model/tables.js';
+import { VitrineError } from '../../util/errors.js';
+import type { Progress } from '../../util/progress.js';
+import { silentProgress } from '../../util/progress.js';
+import type { CellValue, Engine, SqlParam } from '../engine.js';
+import { createModelOn } from '../engine-model.js';
+import type { PushTarget } from './push-target.js';
+import { pushTargetFor } from './push-target.js';
+
+/**
+ * `vitrine push`: copies the canonical model of a DuckDB workspace to another engine. Tables
+ * are read in chunks of rowid ranges (never a whole table in memory) and appended with the
+ * target's bulk path (COPY on PostgreSQL). Each table is recorded in the target's book when it
+ * starts and when it is finished: a re-run skips finished tables and redoes an unfinished one
+ * from scratch. The end is a reconciliation of row counts and of every exact-decimal column's
+ * sum, source against target.
+ */
+
+const DECIMAL_TYPES = new Set(['money', 'price', 'rate']);
+const DEFAULT_CHUNK_ROWS = 50_000;
+
+export interface PushOptions {
+  /** The workspace's engine (DuckDB). */
+  readonly source: Engine;
+  readonly target: Engine;
+  /** Only these tables of the model (default: all). */
+  readonly tables?: readonly string[];
+  /** ClickHouse cluster for the target's DDL. */
+  readonly cluster?: string;
+  /** Copy every table again, finished or not. */
+  readonly restart?: boolean;
+  readonly chunkRows?: number;
+  readonly progress?: Progress;
+}
+
+export interface MoneyCheck {
+  readonly column: string;
+  /** Exact decimal sums as text (normalised), or null for an empty table. */
+  readonly source: string | null;
+  readonly target: string | null;
+}
+
+export interface TableReconciliation {
+  readonly table: string;
+  readonly sourceRows: number;
+  readonly targetRows: number;
+  readonly money: readonly MoneyCheck[];
+  readonly ok: boolean;
+}
+
+export interface PushedTable extends TableReconciliation {
+  /** Finished by an earlier run and left as it was. */
+  readonly skipped: boolean;
+  readonly seconds: number;
+}
+
+export interface PushReport {
+  readonly tables: readonly PushedTable[];
+  readonly ok: boolean;
+  readonly seconds: number;
+}
+
+/** The model's tables a push copies, in model order; unknown names are refused. */
+export function pushTables(names?: readonly string[]): TableDef[] {
+  if (!names || names.length === 0) return [...TABLES];
+  const known = new Map(TABLES.map((t) => [t.name, t]));
+  for (const n of names) {
+    if (!known.has(n)) {
+      throw new VitrineError(
+        'PUSH_TABLE',
+        `--tables: ${n} is not a table of the model (vitrine tables lists them)`,
+      );
+    }
+  }
+  return TABLES.filter((t) => names.includes(t.name));
+}
+
+const q = (s: string) => `"${s.replaceAll('"', '""')}"`;
+
+/** An exact decimal as comparable text: no trailing zeros, no negative zero. */
+export function normaliseDecimal(v: CellValue | undefined): string | null {
+  if (v === null || v === undefined) return null;
+  let s = String(v).trim();
+  if (s.includes('.') && !/e/i.test(s)) s = s.replace(/0+$/, '').replace(/\.$/, '');
+  if (/^-0*$/.test(s)) s = '0';
+  return s;
+}
+
+function cell(v: CellValue | undefined): SqlParam {
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'object') return JSON.stringify(v);
+  return v;
+}
+
+/** Row count and decimal sums of tables on both engines. */
+export async function reconcileTables(
+  source: Engine,
+  target: Engine,
+  tables: readonly TableDef[],
+): Promise<TableReconciliation[]> {
+  const out: TableReconciliation[] = [];
+  for (const t of tables) {
+    const decimals = t.columns.filter((c) => DECIMAL_TYPES.has(c.type)).map((c) => c.name);
+    const sql = `SELECT count(*) AS n${decimals.map((c, i) => `, sum(${q(c)}) AS s${i}`).join('')} FROM ${q(t.name)}`;
+    const [a, b] = await Promise.all([source.run(sql), target.run(sql)]);
+    const ra = a.rows[0] ?? {};
+    const rb = b.rows[0] ?? {};
+    const money = decimals.map((column, i) => ({
+      column,
+      source: normaliseDecimal(ra[`s${i}`]),
+      target: normaliseDecimal(rb[`s${i}`]),
+    }));
+    const sourceRows = Number(ra['n']);
+    const targetRows = Number(rb['n']);
+    out.push({
+      table: t.name,
+      sourceRows,
+      targetRows,
+      money,
+      ok: sourceRows === targetRows && money.every((m) => m.source === m.target),
+    });
+  }
+  return out;
+}
+
+async function copyTable(
+  source: Engine,
+  target: PushTarget,
+  t: TableDef,
+  chunkRows: number,
+  progress: Progress,
+): Promise<number> {
+  const cols = t.columns.map((c) => c.name);
+  const span = await source.run(
+    `SELECT min(rowid) AS lo, max(rowid) AS hi, count(*) AS n FROM ${q(t.name)}`,
+  );
+  const lo = Number(span.rows[0]?.['lo'] ?? 0);
+  const hi = Number(span.rows[0]?.['hi'] ?? -1);
+  const total = Number(span.rows[0]?.['n'] ?? 0);
+  progress.start(t.name, total);
+  const select = `SELECT ${cols.map(q).join(', ')} FROM ${q(t.name)} WHERE rowid >= $1 AND rowid < $2 ORDER BY rowid`;
+  let copied = 0;
+  for (let from = lo; total > 0 && from <= hi; from += chunkRows) {
+    const res = await source.run(select, [from, from + chunkRows]);
+    if (res.rows.length === 0) continue;
+    const rows = res.rows.map((r) => cols.map((c) => cell(r[c])));
+    copied += await target.engine.appendRows(t.name, cols, rows);
+    progress.update(copied);
+  }
+  progress.done(`${copied.toLocaleString('en-US')} rows`);
+  return copied;
+}
+
+export async function pushWorkspace(options: PushOptions): Promise<PushReport> {
+  const { source, target } = options;
+  if (source.kind !== 'duckdb') {
+    throw new VitrineError(
+      'PUSH_SOURCE',
+      `vitrine push copies from a DuckDB workspace, not from ${source.kind}`,
+    );
+  }
+  const progress = options.progress ?? silentProgress;
+  const chunkRows = options.chunkRows ?? DEFAULT_CHUNK_ROWS;
+  const started = Date.now();
+  const tables = pushTables(options.tables);
+  await createModelOn(target, { cluster: options.cluster });
+  const book = pushTargetFor(target, options.cluster);
+  await book.ensureBook();
+  const done = options.restart ? new Map() : await book.readBook();
+  const copied = new Map<string, { skipped: boolean; seconds: number }>();
+  for (const t of tables) {
+    const t0 = Date.now();
+    if (done.get(t.name)?.status === 'done') {
+      progress.info(`${t.name}: already pushed (${done.get(t.name)?.rows ?? 0} rows), skipped`);
+      copied.set(t.name, { skipped: true, seconds: 0 });
+      continue;
+    }
+    await book.mark(t.name, 'started', 0);
+    // Whatever an interrupted run left is removed: the table is copied whole, once.
+    await book.clearTable(t.name);
+    const n = await copyTable(source, book, t, chunkRows, progress);
+    await book.finishTable(t.name);
+    await book.mark(t.name, 'done', n);
+    copied.set(t.name, { skipped: false, seconds: (Date.now() - t0) / 1000 });
+  }
+  const checks = await reconcileTables(source, target, tables);
+  const report = checks.map((c) => ({
+    ...c,
+    skipped: copied.get(c.table)?.skipped ?? false,
+    seconds: copied.get(c.table)?.seconds ?? 0,
+  }));
+  return {
+    tables: report,
+    ok: report.every((r) => r.ok),
+    seconds: (Date.now() - started) / 1000,
+  };
+}

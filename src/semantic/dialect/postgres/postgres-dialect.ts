@@ -1,0 +1,96 @@
+import { VitrineError } from '../../../util/errors.js';
+import type { Aggregation } from '../../dictionary/kpi-schema.js';
+import type { Dialect, SqlValue } from '../dialect.js';
+
+/**
+ * PostgreSQL's text literal. With standard_conforming_strings on (the default since 9.1, and
+ * checked by the engine when it connects), a backslash is an ordinary character inside '…', so
+ * doubling the quote is the whole escape. PostgreSQL text cannot hold NUL at all.
+ */
+function quoteString(s: string): string {
+  const nul = s.indexOf('\u0000');
+  if (nul >= 0) {
+    throw new VitrineError(
+      'SQL_LITERAL',
+      `postgres: text values cannot contain a NUL character (found at position ${nul})`,
+    );
+  }
+  return `'${s.replaceAll("'", "''")}'`;
+}
+
+const PERCENTILES: Partial<Record<Aggregation, number>> = { median: 0.5, p75: 0.75, p90: 0.9 };
+
+export const postgresDialect: Dialect = {
+  name: 'postgres',
+  capabilities: { cte: true, windowFunctions: true, boundParameters: true },
+  quoteIdentifier: (name) => {
+    if (name.includes('\u0000')) {
+      throw new VitrineError('SQL_IDENTIFIER', 'postgres: identifiers cannot contain NUL');
+    }
+    return `"${name.replaceAll('"', '""')}"`;
+  },
+  param: (i) => `$${i}`,
+  literal(value: SqlValue): string {
+    if (value === null) return 'NULL';
+    if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value))
+        throw new VitrineError('SQL_LITERAL', `postgres: cannot write ${value} in SQL`);
+      // A negative literal is parenthesised so that `x - -1` never reads as a comment start.
+      return value < 0 ? `(${String(value)})` : String(value);
+    }
+    return quoteString(value);
+  },
+  // Parameters are sent untyped (as text); the cast gives them their type where PostgreSQL
+  // could not infer it (inside VALUES, CASE, comparisons with other parameters).
+  dateParam: (p) => `CAST(${p} AS DATE)`,
+  timestampParam: (p) => `CAST(${p} AS TIMESTAMPTZ)`,
+  // timestamptz AT TIME ZONE 'zone' gives the local wall-clock time as a plain timestamp.
+  localDate: (instant, tz) => `CAST((${instant} AT TIME ZONE ${quoteString(tz)}) AS DATE)`,
+  localHour: (instant, tz) =>
+    `CAST(EXTRACT(HOUR FROM (${instant} AT TIME ZONE ${quoteString(tz)})) AS INTEGER)`,
+  isoWeekday: (date) => `CAST(EXTRACT(ISODOW FROM ${date}) AS INTEGER)`,
+  monthOfYear: (date) => `CAST(EXTRACT(MONTH FROM ${date}) AS INTEGER)`,
+  // EXTRACT(EPOCH …) is NUMERIC since PostgreSQL 14; DuckDB's epoch() is a double.
+  secondsBetween: (from, to) =>
+    `CAST(EXTRACT(EPOCH FROM ${to}) - EXTRACT(EPOCH FROM ${from}) AS DOUBLE PRECISION)`,
+  daysBetween: (from, to) => `(CAST(${to} AS DATE) - CAST(${from} AS DATE))`,
+  aggregate(agg: Exclude<Aggregation, 'last' | 'avg_daily'>, expr: string): string {
+    switch (agg) {
+      case 'sum':
+        return `sum(${expr})`;
+      case 'count':
+        return `count(${expr})`;
+      case 'count_distinct':
+        return `count(DISTINCT ${expr})`;
+      case 'avg':
+        return `avg(${expr})`;
+      case 'min':
+        return `min(${expr})`;
+      case 'max':
+        return `max(${expr})`;
+      case 'median':
+      case 'p75':
+      case 'p90':
+        // percentile_cont takes a double; the cast also accepts numeric, interval-free inputs.
+        return `percentile_cont(${String(PERCENTILES[agg])}) WITHIN GROUP (ORDER BY CAST(${expr} AS DOUBLE PRECISION))`;
+      default:
+        throw new VitrineError('DIALECT', `postgres: unknown aggregation ${String(agg)}`);
+    }
+  },
+  // PostgreSQL has no arg_min: the first element of the values ordered by `by` (rows whose `by`
+  // is NULL are left out, as arg_min does), ties broken by the smallest value.
+  firstBy: (expr, by) =>
+    `(array_agg(${expr} ORDER BY ${by}, ${expr}) FILTER (WHERE ${by} IS NOT NULL))[1]`,
+  concat: (parts) => `concat(${parts.join(', ')})`,
+  divide: (a, b) => `(CAST(${a} AS DOUBLE PRECISION) / NULLIF(${b}, 0))`,
+  daySeries: (start, end) =>
+    `CAST(generate_series(CAST(${start} AS TIMESTAMP), CAST(${end} AS TIMESTAMP), INTERVAL '1 day') AS DATE)`,
+  addDays: (date, days) => `(CAST(${date} AS DATE) + CAST(${days} AS INTEGER))`,
+  valuesRelation: (rows, columns, alias) =>
+    `(VALUES ${rows.map((r) => `(${r.join(', ')})`).join(', ')}) AS ${alias}(${columns.join(', ')})`,
+  joinedTable: (name) => `"${name.replaceAll('"', '""')}"`,
+  nullSafeEquals: (a, b) => `(${a} IS NOT DISTINCT FROM ${b})`,
+  toDouble: (expr) => `CAST(${expr} AS DOUBLE PRECISION)`,
+  nullDouble: () => 'CAST(NULL AS DOUBLE PRECISION)',
+};
