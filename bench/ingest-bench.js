@@ -4,9 +4,9 @@
 // Both contenders start from the same workspace (orders already loaded, order_lines empty) and
 // end with the same table: Vitrine also hashes the file for the load log, types and checks every
 // value, checks keys and that every line's order exists, and writes the reconciliation.
-import { copyFileSync, createWriteStream, existsSync, mkdirSync, rmSync } from 'node:fs';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
+import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { ingest } from '../dist/ingest/ingest-runner.js';
@@ -17,73 +17,69 @@ const { values } = parseArgs({
   options: {
     lines: { type: 'string', default: '10000000' },
     runs: { type: 'string', default: '3' },
+    dir: { type: 'string' },
   },
 });
 const lines = Number(values.lines);
 const runs = Number(values.runs);
-const root = fileURLToPath(new URL(`../.bench/ingest-${lines}/`, import.meta.url));
+// Hundreds of MB of generated data: outside the repository, reused between runs.
+const root = join(values.dir ?? join(tmpdir(), 'vitrine-bench'), `ingest-${lines}`) + '/';
 mkdirSync(root, { recursive: true });
 const linesCsv = `${root}order_lines.csv`;
 const ordersCsv = `${root}orders.csv`;
 
-/** Deterministic clean data: 1 to 4 lines per order, discounts on one order in five. */
+/**
+ * Deterministic clean data written by DuckDB from generate_series: 1 to 4 lines per order, a 10 %
+ * discount on every fifth order (a whole number of cents per unit, so unit prices are exact), the
+ * order totals summed from its lines.
+ */
 async function generate() {
-  const lo = createWriteStream(linesCsv);
-  const or = createWriteStream(ordersCsv);
-  lo.write(
-    'order_id,line_no,sku,quantity,unit_list_price,unit_price,discount_amount,unit_cost,tax_amount,promotion_id\n',
-  );
-  or.write(
-    'order_id,channel_id,ordered_at,status,currency,subtotal,discount_total,shipping_amount,tax_total,total\n',
-  );
-  let written = 0;
-  let order = 0;
-  let lb = [];
-  let ob = [];
-  const flush = async (stream, buf) => {
-    if (!stream.write(buf.join(''))) await once(stream, 'drain');
-  };
-  while (written < lines) {
-    order++;
-    const n = 1 + (order % 4);
-    let sub = 0;
-    let disc = 0;
-    for (let l = 1; l <= n && written < lines; l++, written++) {
-      const q = 1 + ((order + l) % 3);
-      const cents = 499 + ((order * 7 + l * 13) % 20000);
-      const d = order % 5 === 0 ? Math.round((q * cents) / 10) : 0;
-      const up = (q * cents - d) / q / 100;
-      sub += q * cents - d;
-      disc += d;
-      lb.push(
-        `O${order},${l},SKU${(order * 13 + l) % 5000},${q},${(cents / 100).toFixed(2)},${up.toFixed(4)},${(d / 100).toFixed(2)},${((cents * 0.45) / 100).toFixed(4)},${(((q * cents - d) * 0.2) / 100).toFixed(2)},${d > 0 ? 'P1' : ''}\n`,
-      );
-    }
-    const day = 1 + (order % 28);
-    const tax = Math.round(sub * 0.2);
-    ob.push(
-      `O${order},web,2025-03-${String(day).padStart(2, '0')}T10:00:00Z,paid,EUR,${(sub / 100).toFixed(2)},${(disc / 100).toFixed(2)},0.00,${(tax / 100).toFixed(2)},${((sub + tax) / 100).toFixed(2)}\n`,
-    );
-    if (lb.length >= 20000) {
-      await flush(lo, lb);
-      await flush(or, ob);
-      lb = [];
-      ob = [];
-    }
-  }
-  await flush(lo, lb);
-  await flush(or, ob);
-  lo.end();
-  or.end();
-  await Promise.all([once(lo, 'finish'), once(or, 'finish')]);
-  return order;
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  // Orders of 1, 2, 3, 4 lines in turn: 10 lines per 4 orders.
+  await conn.run(`CREATE TEMPORARY TABLE l AS
+    WITH g AS (SELECT i, i // 10 AS blk, i % 10 AS r FROM generate_series(0, ${lines - 1}) t(i)),
+    p AS (
+      SELECT i,
+        blk * 4 + CASE WHEN r < 1 THEN 1 WHEN r < 3 THEN 2 WHEN r < 6 THEN 3 ELSE 4 END AS o,
+        CASE WHEN r < 1 THEN r + 1 WHEN r < 3 THEN r WHEN r < 6 THEN r - 2 ELSE r - 5 END AS line_no
+      FROM g)
+    SELECT i, o, line_no, 1 + (o + line_no) % 3 AS q, 499 + (o * 7 + line_no * 13) % 20000 AS cents,
+      CASE WHEN o % 5 = 0 THEN (499 + (o * 7 + line_no * 13) % 20000) // 10 ELSE 0 END AS dcents
+    FROM p`);
+  await conn.run(`COPY (
+      SELECT 'O' || o AS order_id, line_no, 'SKU' || ((o * 13 + line_no) % 5000) AS sku, q AS quantity,
+        CAST(cents / 100 AS DECIMAL(12, 2)) AS unit_list_price,
+        CAST((cents - dcents) / 100 AS DECIMAL(14, 4)) AS unit_price,
+        CAST(q * dcents / 100 AS DECIMAL(12, 2)) AS discount_amount,
+        CAST(cents * 45 / 10000 AS DECIMAL(14, 4)) AS unit_cost,
+        CAST(round(q * (cents - dcents) * 0.2) / 100 AS DECIMAL(12, 2)) AS tax_amount,
+        CASE WHEN dcents > 0 THEN 'P1' END AS promotion_id
+      FROM l ORDER BY i
+    ) TO '${linesCsv}' (HEADER, DELIMITER ',')`);
+  await conn.run(`COPY (
+      SELECT 'O' || o AS order_id, 'web' AS channel_id,
+        strftime(TIMESTAMP '2025-03-01 10:00:00' + to_days(CAST(o % 28 AS INTEGER)), '%Y-%m-%dT%H:%M:%SZ') AS ordered_at,
+        'paid' AS status, 'EUR' AS currency,
+        CAST(sum(q * (cents - dcents)) / 100 AS DECIMAL(14, 2)) AS subtotal,
+        CAST(sum(q * dcents) / 100 AS DECIMAL(14, 2)) AS discount_total,
+        0.00 AS shipping_amount,
+        CAST(sum(round(q * (cents - dcents) * 0.2)) / 100 AS DECIMAL(14, 2)) AS tax_total,
+        CAST((sum(q * (cents - dcents)) + sum(round(q * (cents - dcents) * 0.2))) / 100 AS DECIMAL(14, 2)) AS total
+      FROM l GROUP BY o ORDER BY o
+    ) TO '${ordersCsv}' (HEADER, DELIMITER ',')`);
+  const n = await conn.runAndReadAll('SELECT count(DISTINCT o) AS n FROM l');
+  conn.closeSync();
+  instance.closeSync();
+  return Number(n.getRowObjectsJson()[0]?.['n'] ?? 0);
 }
 
-if (!existsSync(linesCsv)) {
+if (!existsSync(ordersCsv)) {
+  rmSync(linesCsv, { force: true });
   const t0 = Date.now();
   const orders = await generate();
   console.log(
-    `generated ${lines.toLocaleString('en-US')} order lines of ${orders.toLocaleString('en-US')} orders in ${((Date.now() - t0) / 1000).toFixed(1)}s`,
+    `generated ${lines.toLocaleString('en-US')} order lines of ${orders.toLocaleString('en-US')} orders in ${((Date.now() - t0) / 1000).toFixed(1)}s (${root})`,
   );
 }
 

@@ -309,6 +309,56 @@ describe('GA4 BigQuery export', () => {
     ).toEqual([{ s: 4, e: 9, t: 3 }]);
   });
 
+  it('the last three days rewritten by GA4 replace the stored days, without duplicates', async () => {
+    await load(ws, 'ga4', [
+      'ga4/events_20250310.ndjson',
+      'ga4/events_20250311.ndjson',
+      'ga4/events_20250312.ndjson',
+    ]);
+    const REWRITTEN = [
+      'ga4/events_20250310_rewritten.ndjson',
+      'ga4/events_20250311_rewritten.ndjson',
+      'ga4/events_20250312_rewritten.ndjson',
+    ];
+    const r = await load(ws, 'ga4', REWRITTEN);
+    // 10 March: 1001's begin_checkout dropped, a page view of 2001 added (12 events either way).
+    // 11 March: an add_to_cart of 1002 arrived late (3 → 4). 12 March: 1004's product page view
+    // dropped (3 → 2). New: 1 + 1; kept: 11 + 3 + 2; gone: 1 + 1.
+    expect(r.notes).toEqual([
+      "ga4 events: 2 new, 16 already stored, 2 no longer in GA4's export (days replaced: 2025-03-10, 2025-03-11, 2025-03-12)",
+    ]);
+    // Model events after the rewrite: 1001 page_view, view_item, add_to_cart, purchase (4);
+    // 2001 two page views (2); 2002 the contact page on the 10th and a product on the 11th (2);
+    // 1002 page_view and add_to_cart (2); 1004 the home page (1): 11, each once.
+    expect(
+      await rows(
+        ws,
+        `SELECT count(*) AS n, count(DISTINCT (session_id, event_no)) AS keys FROM web_events`,
+      ),
+    ).toEqual([{ n: 11, keys: 11 }]);
+    expect(
+      await rows(
+        ws,
+        `SELECT session_id, pageviews, added_to_cart, began_checkout FROM sessions ORDER BY started_at`,
+      ),
+    ).toEqual([
+      { session_id: `${A}.1001`, pageviews: 1, added_to_cart: true, began_checkout: false },
+      { session_id: `${B}.2001`, pageviews: 2, added_to_cart: false, began_checkout: false },
+      { session_id: `${B}.2002`, pageviews: 2, added_to_cart: false, began_checkout: false },
+      { session_id: `${A}.1002`, pageviews: 1, added_to_cart: true, began_checkout: false },
+      { session_id: `${A}.1004`, pageviews: 1, added_to_cart: false, began_checkout: false },
+    ]);
+    expect(await rows(ws, `SELECT order_id FROM orders`)).toEqual([{ order_id: 'T-GA-1' }]);
+    // The same tables as loading the rewritten days alone into an empty workspace.
+    const fresh = await tempWorkspace();
+    try {
+      await load(fresh, 'ga4', REWRITTEN);
+      expect(await modelFingerprint(ws)).toEqual(await modelFingerprint(fresh));
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('quarantines events without a session, a user, a timestamp, and a broken line', async () => {
     const r = await load(ws, 'ga4', ['ga4/events_20250312_broken.ndjson']);
     expect(tableOf(r, 'web_events')).toEqual({

@@ -90,6 +90,35 @@ describe('identity resolution', () => {
   });
 });
 
+describe('identity resolution of web analytics', () => {
+  it("links GA4's user id to the CRM customer with that web account, and says which rule did", async () => {
+    // customers.ndjson: C3 has web account U-77, the user id of GA4's purchase on 10 March.
+    await load(ws, 'customers', ['generic/customers.ndjson']);
+    const ga4 = await load(ws, 'ga4', ['ga4/events_20250310.ndjson']);
+    expect(ga4.identitiesMerged).toBe(1);
+    expect(await rows(ws, `SELECT order_id, customer_id FROM orders`)).toEqual([
+      { order_id: 'T-GA-1', customer_id: 'C3' },
+    ]);
+    expect(
+      await rows(ws, `SELECT session_id, customer_id FROM sessions WHERE customer_id IS NOT NULL`),
+    ).toEqual([{ session_id: '1741590000.1234567.1001', customer_id: 'C3' }]);
+    expect(
+      await rows(ws, `SELECT count(*) AS n FROM customers WHERE customer_id = 'ga4:U-77'`),
+    ).toEqual([{ n: 0 }]);
+    expect(
+      await rows(
+        ws,
+        `SELECT customer_key, customer_id, source, rule FROM _vitrine_identity_links ORDER BY customer_key`,
+      ),
+    ).toEqual([
+      { customer_key: 'ga4:U-77', customer_id: 'C3', source: 'ga4', rule: 'web_account_id' },
+    ]);
+    expect((await identityReport(ws.engine)).sources).toEqual([
+      { source: 'ga4', seen: 1, matched: 1, matchRate: 1, byRule: { web_account_id: 1 } },
+    ]);
+  });
+});
+
 describe('data-quality report', () => {
   it('reports freshness, completeness, duplicates, orphans, quarantine, catalogue errors and the KPIs at risk', async () => {
     await load(ws, 'shopify', ['shopify/orders_export.csv']);
@@ -141,6 +170,25 @@ describe('data-quality report', () => {
         'orders: 9 records in quarantine',
       ]),
     );
+  });
+
+  it('counts the catalogue errors: missing price, cost, category and EAN, and a wrong check digit', async () => {
+    // K1 complete (EAN …7891, check digit 1, right); K2 without a price; K3 without a cost nor
+    // an EAN; K4 without a category, EAN …7920 (3+21+0+3+2+9+4+15+6+21+9+6 = 99: check digit
+    // 1, not 0).
+    await load(ws, 'products', ['generic/products-incomplete.csv']);
+    const r = await qualityReport(ws.engine, loadDictionary({ workspaceDir: ws.dir }), {
+      today: '2025-04-10',
+      timeZone: 'Europe/Paris',
+    });
+    expect(r.catalogue).toEqual({
+      products: 4,
+      missingPrice: 1,
+      missingCost: 1,
+      missingCategory: 1,
+      missingEan: 1,
+      invalidEan: 1,
+    });
   });
 
   it('flags invalid EAN check digits', async () => {

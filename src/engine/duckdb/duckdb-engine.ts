@@ -211,7 +211,8 @@ export class DuckDbEngine implements Engine {
     if (scan.format === 'parquet') return { rows, rejects: [] };
     const errors = quoteIdent(`${rejects}_errors`);
     const found = await conn.runAndReadAll(
-      `SELECT DISTINCT line, error_type, error_message, csv_line FROM ${errors} ORDER BY line`,
+      // Column order too: a line comes back once per value it could not convert.
+      `SELECT DISTINCT line, column_idx, error_type, error_message, csv_line FROM ${errors} ORDER BY line, column_idx`,
     );
     const out: FileReject[] = [];
     for (const r of found.getRowObjectsJson()) {

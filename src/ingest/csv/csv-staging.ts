@@ -1,5 +1,5 @@
-import type { CsvDialect } from '../../engine/engine.js';
-import { readerReason } from '../pipeline/candidate-set.js';
+import type { CsvDialect, FileReject } from '../../engine/engine.js';
+import { readerReason, rejectsByLine } from '../pipeline/candidate-set.js';
 import type { SourceContext, SourceFile } from '../source.js';
 import { ident } from '../sql-text.js';
 import { recordLines } from './record-lines.js';
@@ -95,15 +95,13 @@ export async function stageCsvText(
     );
     for (const [reader, physical] of map.rejects) rejectPhysical.set(reader, physical);
   }
-  const seen = new Set<number>();
   const unreadable = [];
-  for (const r of res.rejects) {
-    if (seen.has(r.line)) continue;
-    seen.add(r.line);
+  for (const [line, rejects] of rejectsByLine(res.rejects)) {
+    const first = rejects[0] as FileReject;
     unreadable.push({
-      line: rejectPhysical.get(r.line) ?? r.line,
-      reason: readerReason(r),
-      text: r.text,
+      line: rejectPhysical.get(line) ?? line,
+      reason: [...new Set(rejects.map(readerReason))].join('; '),
+      text: first.text,
     });
   }
   return { relation, rows: res.rows, unreadable };

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 
 export interface JsonRecord {
@@ -14,7 +15,11 @@ export interface JsonRecord {
  * holding one object (not an array) is one record.
  */
 export function readJsonArray(path: string): JsonRecord[] {
-  const text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
+  const bytes = readFileSync(path);
+  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
+  // JSON is UTF-8: bytes that are not (a record pasted from a Latin-1 tool) decode to U+FFFD,
+  // and such a record is refused rather than loaded with its text silently replaced.
+  const badBytes = !isUtf8(bytes);
   let i = 0;
   let line = 1;
   const skipBlank = () => {
@@ -24,8 +29,12 @@ export function readJsonArray(path: string): JsonRecord[] {
     }
   };
   skipBlank();
+  const one = (slice: string, at: number, truncated = false): JsonRecord =>
+    badBytes && slice.includes('\uFFFD')
+      ? { line: at, value: null, error: 'bytes that are not valid UTF-8 (JSON must be UTF-8)' }
+      : parseOne(slice, at, truncated);
   if (text[i] !== '[') {
-    return [parseOne(text, line)];
+    return [one(text, line)];
   }
   i++;
   const out: JsonRecord[] = [];
@@ -58,7 +67,7 @@ export function readJsonArray(path: string): JsonRecord[] {
         }
       } else if (ch === ',' && depth === 0) break;
     }
-    out.push(parseOne(text.slice(start, i), startLine, depth !== 0));
+    out.push(one(text.slice(start, i), startLine, depth !== 0));
   }
   return out;
 }

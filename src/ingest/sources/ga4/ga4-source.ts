@@ -147,9 +147,13 @@ async function* readEvents(ctx: SourceContext, file: SourceFile): AsyncIterable<
     `SELECT _line FROM ${ident(lines)} WHERE line IS NOT NULL AND trim(line) <> '' AND NOT (${objects}) ORDER BY _line`,
   );
   for (const r of bad.rows) {
+    const line = Number(r['_line']);
+    const cut = line === file.facts.lines && file.facts.unterminatedLastLine;
     unreadable.push({
-      line: Number(r['_line']),
-      reason: 'the line is not a JSON object (GA4 event)',
+      line,
+      reason: cut
+        ? 'the last line is cut off: not a JSON object (a truncated file?)'
+        : 'the line is not a JSON object (GA4 event)',
       text: null,
     });
   }
@@ -295,7 +299,7 @@ async function* finishRun(ctx: SourceContext, config: Ga4Config): AsyncIterable<
         coalesce(arg_min(medium, event_timestamp) FILTER (WHERE medium IS NOT NULL), '(none)') AS medium,
         arg_min(device_category, event_timestamp) FILTER (WHERE device_category IS NOT NULL) AS device,
         ${pageType("arg_min(page_location, event_timestamp) FILTER (WHERE event_name = 'page_view')")} AS landing_page,
-        CAST(count(*) FILTER (WHERE event_name = 'page_view') AS VARCHAR) AS pageviews,
+        CAST(count(DISTINCT ${hashOf(e)}) FILTER (WHERE event_name = 'page_view') AS VARCHAR) AS pageviews,
         CAST((max(event_timestamp) - min(event_timestamp)) // 1000000 AS VARCHAR) AS duration_s,
         CAST(NOT coalesce(bool_or(engaged = '1'), false) AS VARCHAR) AS bounced,
         CAST(bool_or(event_name = 'add_to_cart') AS VARCHAR) AS added_to_cart,
@@ -314,12 +318,14 @@ async function* finishRun(ctx: SourceContext, config: Ga4Config): AsyncIterable<
      FROM ${e} WHERE user_id IS NOT NULL GROUP BY user_id`,
   );
   yield* batch(ctx, 'customers', customers, 'patch', { keepEarliest: ['created_at'] });
+  // GA4 may export the same event twice: an exact copy gets the same event number, so the load
+  // counts it as a duplicate instead of a second page view.
   const webEvents = await createRelation(
     ctx,
     'ga4_web_events',
     `SELECT session_id, file AS _file, line AS _line, at_text AS event_at, event_name, ${pageType('page_location')} AS page_type,
         CASE WHEN event_name IN ('view_item', 'add_to_cart', 'purchase') THEN item_id END AS sku,
-        CAST(row_number() OVER (PARTITION BY session_id ORDER BY event_timestamp, event_name, page_location) AS VARCHAR) AS event_no
+        CAST(dense_rank() OVER (PARTITION BY session_id ORDER BY event_timestamp, event_name, page_location, ${hashOf(e)}) AS VARCHAR) AS event_no
      FROM ${e} WHERE event_name IN (${MODEL_EVENTS.map(constant).join(', ')})`,
   );
   yield* batch(ctx, 'web_events', webEvents, 'replace', { replaceScope: scope('session_id') });

@@ -2,6 +2,7 @@ import { extname } from 'node:path';
 import { z } from 'zod';
 import { getColumn, getTable } from '../../../model/model.js';
 import type { ColumnDef, TableDef } from '../../../model/model-types.js';
+import { VitrineError } from '../../../util/errors.js';
 import { detectDecimalComma, parseCsvRecords, sniffCsv } from '../../csv/csv-dialect.js';
 import { readableCsv, stageLines } from '../../csv/csv-staging.js';
 import { detectEncoding } from '../../file-scan.js';
@@ -69,11 +70,13 @@ function matchHeader(table: TableDef, names: readonly string[]): HeaderMatch {
 
 function headerProblems(table: TableDef, file: string, m: HeaderMatch): SourceProblem[] {
   const problems: SourceProblem[] = [];
+  // Only a CSV file has a header line; Parquet has a schema, NDJSON keys on every line.
+  const at = fileFormat(file) === 'csv' ? { line: 1 } : {};
   for (const c of m.missing) {
     problems.push({
       severity: 'error',
       file,
-      line: 1,
+      ...at,
       field: c.name,
       message: `required column "${c.name}" of ${table.name} is missing (columns are: ${table.columns.map((x) => x.name).join(', ')})`,
     });
@@ -82,7 +85,7 @@ function headerProblems(table: TableDef, file: string, m: HeaderMatch): SourcePr
     problems.push({
       severity: 'error',
       file,
-      line: 1,
+      ...at,
       field: d,
       message: `column "${d}" appears twice`,
     });
@@ -91,7 +94,7 @@ function headerProblems(table: TableDef, file: string, m: HeaderMatch): SourcePr
     problems.push({
       severity: 'warning',
       file,
-      line: 1,
+      ...at,
       field: m.unknown[0] as string,
       message: `column${m.unknown.length > 1 ? 's' : ''} ${m.unknown.map((u) => `"${u}"`).join(', ')} not in ${table.name}: ignored`,
     });
@@ -100,11 +103,20 @@ function headerProblems(table: TableDef, file: string, m: HeaderMatch): SourcePr
 }
 
 async function parquetColumns(ctx: SourceContext, path: string): Promise<string[]> {
-  const res = await ctx.engine.run(
-    'SELECT name FROM parquet_schema($1) WHERE name <> $2 AND num_children IS NULL',
-    [path, 'schema'],
-  );
-  return res.rows.map((r) => String(r['name']));
+  try {
+    const res = await ctx.engine.run(
+      'SELECT name FROM parquet_schema($1) WHERE name <> $2 AND num_children IS NULL',
+      [path, 'schema'],
+    );
+    return res.rows.map((r) => String(r['name']));
+  } catch (e) {
+    // A Parquet file is read whole or not at all: a cut-off copy has no footer to read.
+    const why = (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
+    throw new VitrineError(
+      'SOURCE_FILE',
+      `${path}: not a readable Parquet file (truncated, or not Parquet): ${why}`,
+    );
+  }
 }
 
 async function ndjsonKeys(ctx: SourceContext, file: SourceFile): Promise<string[]> {
@@ -232,7 +244,11 @@ export function genericSource(tableName: string): SourceDef<z.infer<typeof gener
         ...staged.unreadable,
         ...bad.rows.map((r) => ({
           line: Number(r['_line']),
-          reason: r['valid'] ? 'the line is not a JSON object' : 'the line is not valid JSON',
+          reason: r['valid']
+            ? 'the line is not a JSON object'
+            : Number(r['_line']) === file.facts.lines && file.facts.unterminatedLastLine
+              ? 'the last line is cut off: not valid JSON (a truncated file?)'
+              : 'the line is not valid JSON',
           text: String(r['line']),
         })),
       ];

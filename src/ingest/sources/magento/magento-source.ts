@@ -119,11 +119,17 @@ async function* finishRun(ctx: SourceContext, config: MagentoConfig): AsyncItera
            CASE WHEN customer_id IS NOT NULL THEN 'magento:' || customer_id
                 WHEN email IS NOT NULL THEN 'magento:' || left(${emailHash('email', salt)}, 20) END AS customer_key
          FROM (${union(run.orders, oSelect)})`
-      : `SELECT CAST(NULL AS VARCHAR) AS entity_id, CAST(NULL AS VARCHAR) AS increment_id, CAST(NULL AS VARCHAR) AS updated_at, CAST(NULL AS VARCHAR) AS created_at WHERE false`,
+      : `SELECT CAST(NULL AS INTEGER) AS _file, CAST(NULL AS BIGINT) AS _line, CAST(NULL AS VARCHAR) AS entity_id, CAST(NULL AS VARCHAR) AS increment_id, CAST(NULL AS VARCHAR) AS updated_at, CAST(NULL AS VARCHAR) AS created_at WHERE false`,
   );
   const status = `CASE o.status WHEN 'pending' THEN 'placed' WHEN 'pending_payment' THEN 'placed' WHEN 'holded' THEN 'placed'
       WHEN 'payment_review' THEN 'placed' WHEN 'processing' THEN 'paid' WHEN 'complete' THEN 'delivered' WHEN 'closed' THEN 'paid'
       WHEN 'canceled' THEN 'cancelled' WHEN 'fraud' THEN 'fraud' ELSE o.status END`;
+  // With the items file in the load, an order none of whose items could be read (a truncated or
+  // mis-encoded line) would be loaded without lines: it is refused with them instead.
+  const noItems =
+    run.items.length > 0
+      ? `CASE WHEN NOT EXISTS (SELECT 1 FROM (${union(run.items, iSelect)}) i WHERE i.order_entity = o.entity_id) THEN 'no item of this order could be read from the sales_order_item file of this load' END`
+      : 'NULL';
   if (run.orders.length > 0) {
     const out = await createRelation(
       ctx,
@@ -134,7 +140,9 @@ async function* finishRun(ctx: SourceContext, config: MagentoConfig): AsyncItera
           ${asText('CAST(-coalesce(o.discount, 0) AS DECIMAL(18,2))')} AS discount_total,
           coalesce(o.shipping_t, '0') AS shipping_amount, coalesce(o.tax_t, '0') AS tax_total, o.total_t AS total,
           o.coupon AS promo_code, 'ship' AS fulfilment,
-          CASE WHEN ${status} NOT IN ('placed', 'paid', 'shipped', 'delivered', 'cancelled', 'fraud') THEN 'status ''' || coalesce(o.status, '') || ''' is not a Magento order status' END AS _src_reason
+          nullif(concat_ws('; ',
+            CASE WHEN ${status} NOT IN ('placed', 'paid', 'shipped', 'delivered', 'cancelled', 'fraud') THEN 'status ''' || coalesce(o.status, '') || ''' is not a Magento order status' END,
+            ${noItems}), '') AS _src_reason
        FROM ${ident(orders)} o`,
       b.params,
     );
@@ -154,14 +162,18 @@ async function* finishRun(ctx: SourceContext, config: MagentoConfig): AsyncItera
       yield* perFile(ctx, 'customers', p.file, customers, undefined, 'patch', ['created_at']);
   }
   if (run.items.length > 0) {
-    // Children of configurable items are the parent's line; lines are numbered per order.
+    // Children of configurable items are the parent's line; lines are numbered per order. An order
+    // sent twice (refused as a duplicate) must not multiply its items: one copy is joined.
     const items = await createRelation(
       ctx,
       'magento_items',
       `SELECT i.*, o.increment_id, o.updated_at, o.created_at AS order_created,
           row_number() OVER (PARTITION BY i.order_entity ORDER BY TRY_CAST(i.item_id AS BIGINT), i.item_id) AS line_no
-       FROM (${union(run.items, iSelect)}) i LEFT JOIN ${ident(orders)} o ON o.entity_id = i.order_entity
-       WHERE i.parent_item_id IS NULL`,
+       FROM (${union(run.items, iSelect)}) i
+       LEFT JOIN (SELECT * FROM ${ident(orders)} QUALIFY row_number() OVER (PARTITION BY entity_id ORDER BY _file, _line) = 1) o
+         ON o.entity_id = i.order_entity
+       WHERE i.parent_item_id IS NULL
+       ORDER BY i._file, i._line`,
     );
     const lines = await createRelation(
       ctx,

@@ -205,12 +205,15 @@ async function* wooBatches(
     mode: 'replace',
     parse: {},
   };
+  // Items belong to the record they were read from (its line): an order sent twice must not
+  // multiply its items.
   const lines = await createRelation(
     ctx,
     'woo_lines',
-    `SELECT i._line, o.order_id, i.item_id, row_number() OVER (PARTITION BY i.woo_order ORDER BY TRY_CAST(i.item_id AS BIGINT), i.item_id) AS line_no,
+    `SELECT i._line, o.order_id, i.item_id, row_number() OVER (PARTITION BY i.woo_order, i._line ORDER BY TRY_CAST(i.item_id AS BIGINT), i.item_id) AS line_no,
         i.sku, i.name, i.quantity, ${dec('i.quantity')} AS q, ${dec('i.subtotal')} AS sub, ${dec('i.total')} AS tot, i.total_tax
-     FROM ${ident(iRaw)} i JOIN ${ident(o)} o ON o.id = i.woo_order`,
+     FROM ${ident(iRaw)} i JOIN ${ident(o)} o ON o.id = i.woo_order AND o._line = i._line
+     ORDER BY i._line, line_no`,
   );
   const linesOut = await createRelation(
     ctx,
@@ -221,7 +224,7 @@ async function* wooBatches(
         ${asText('CAST(sub - tot AS DECIMAL(18,2))')} AS discount_amount,
         total_tax AS tax_amount,
         CASE WHEN sku IS NULL THEN 'line item ''' || coalesce(name, '') || ''' has no SKU' END AS _src_reason
-     FROM ${ident(lines)}`,
+     FROM ${ident(lines)} ORDER BY _line, line_no`,
   );
   yield {
     kind: 'relation',
@@ -260,24 +263,24 @@ async function* wooBatches(
     ctx,
     'woo_returns',
     `WITH r AS (SELECT f.*, o.order_id, o.total AS o_total, o.total_tax AS o_tax, o.date_created_gmt AS o_date
-                FROM ${ident(rRaw)} f JOIN ${ident(o)} o ON o.id = f.woo_order
+                FROM ${ident(rRaw)} f JOIN ${ident(o)} o ON o.id = f.woo_order AND o._line = f._line
                 WHERE lower(coalesce(o.status, '')) NOT IN ('cancelled', 'failed')),
-          ri AS (SELECT x.*, row_number() OVER (PARTITION BY x.refund_id ORDER BY x.item_id) AS n FROM ${ident(riRaw)} x),
-          ranked AS (SELECT l.*, row_number() OVER (PARTITION BY l.order_id ORDER BY l.tot DESC, l.line_no) AS value_rank FROM ${ident(lines)} l)
+          ri AS (SELECT x.*, row_number() OVER (PARTITION BY x.refund_id, x._line ORDER BY x.item_id) AS n FROM ${ident(riRaw)} x),
+          ranked AS (SELECT l.*, row_number() OVER (PARTITION BY l.order_id, l._line ORDER BY l.tot DESC, l.line_no) AS value_rank FROM ${ident(lines)} l)
      SELECT r._line, 'woo-' || r.refund_id || '-' || CAST(ri.n AS VARCHAR) AS return_id, r.order_id,
         CAST(l.line_no AS VARCHAR) AS line_no, coalesce(l.sku, ri.sku) AS sku,
         ${asText('CAST(abs(TRY_CAST(ri.quantity AS DECIMAL(18,3))) AS INTEGER)')} AS quantity,
         ${asText('CAST(abs(TRY_CAST(ri.total AS DECIMAL(18,4))) AS DECIMAL(18,2))')} AS refund_amount,
         ${utc('coalesce(r.date_created_gmt, r.o_date)')} AS returned_at, r.reason,
         CASE WHEN l.line_no IS NULL THEN 'refunded item ' || coalesce(ri.item_id, ri.sku, '?') || ' is not a line of order ' || r.order_id END AS _src_reason
-     FROM r JOIN ri ON ri.refund_id = r.refund_id
-     LEFT JOIN ${ident(lines)} l ON l.order_id = r.order_id AND (l.item_id = ri.item_id OR (ri.item_id IS NULL AND l.sku = ri.sku))
+     FROM r JOIN ri ON ri.refund_id = r.refund_id AND ri._line = r._line
+     LEFT JOIN ${ident(lines)} l ON l.order_id = r.order_id AND l._line = r._line AND (l.item_id = ri.item_id OR (ri.item_id IS NULL AND l.sku = ri.sku))
      UNION ALL
      SELECT r._line, 'woo-' || r.refund_id || '-1', r.order_id, CAST(l.line_no AS VARCHAR), l.sku, '1',
         ${asText(`CAST(round(abs(${dec('r.total')}) * (1 - ${dec('r.o_tax')} / nullif(${dec('r.o_total')}, 0)), 2) AS DECIMAL(18,2))`)},
         ${utc('coalesce(r.date_created_gmt, r.o_date)')}, r.reason, NULL
-     FROM r JOIN ranked l ON l.order_id = r.order_id AND l.value_rank = 1
-     WHERE NOT EXISTS (SELECT 1 FROM ri WHERE ri.refund_id = r.refund_id)`,
+     FROM r JOIN ranked l ON l.order_id = r.order_id AND l._line = r._line AND l.value_rank = 1
+     WHERE NOT EXISTS (SELECT 1 FROM ri WHERE ri.refund_id = r.refund_id AND ri._line = r._line)`,
   );
   yield {
     kind: 'relation',
