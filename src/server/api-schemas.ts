@@ -67,7 +67,26 @@ export const tokenCreateSchema = z
   .strict();
 
 export const modelRunSchema = z
-  .object({ params: z.record(z.string(), z.unknown()).default({}) })
+  .object({
+    params: z.record(z.string(), z.unknown()).default({}),
+    /** full: the model's whole result; dashboard: what an analysis board draws (src/server/model-views.ts). */
+    view: z.enum(['full', 'dashboard']).default('full'),
+  })
+  .strict();
+
+/** Many queries in one round trip (a board's first screen); answers stream as each completes. */
+export const queryBatchSchema = z
+  .object({ queries: z.array(z.unknown()).min(1, 'send at least one query').max(40) })
+  .strict();
+
+export const dataQualityQuerySchema = z
+  .object({
+    today: isoDate.optional(),
+    stale_days: z
+      .string()
+      .regex(/^\d{1,4}$/, 'expected a whole number of days')
+      .optional(),
+  })
   .strict();
 
 /** The first problem of a failed parse, as one line naming the field ("field kpis.0: …"). */

@@ -45,12 +45,21 @@ export function frequentQueries(
     } catch {
       continue;
     }
-    const request = (e.detail as { request?: QueryRequest } | undefined)?.request;
-    if (e.path !== '/api/query' || e.status !== 200 || !e.token || !request) continue;
-    const key = JSON.stringify([e.token, request]);
-    const c = counts.get(key) ?? { tokenId: e.token, request, n: 0 };
-    c.n++;
-    counts.set(key, c);
+    if (e.status !== 200 || !e.token) continue;
+    const detail = e.detail as { request?: QueryRequest; requests?: QueryRequest[] } | undefined;
+    // A board's batch counts each of its queries as asked once.
+    const requests =
+      e.path === '/api/query' && detail?.request
+        ? [detail.request]
+        : e.path === '/api/query/batch' && Array.isArray(detail?.requests)
+          ? detail.requests
+          : [];
+    for (const request of requests) {
+      const key = JSON.stringify([e.token, request]);
+      const c = counts.get(key) ?? { tokenId: e.token, request, n: 0 };
+      c.n++;
+      counts.set(key, c);
+    }
   }
   return [...counts.values()]
     .sort((a, b) => b.n - a.n)

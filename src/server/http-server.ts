@@ -22,8 +22,10 @@ export interface ServeOptions {
 export interface RunningServer {
   readonly url: string;
   readonly port: number;
-  /** Resolves with the number of queries replayed into the cache after start. */
+  /** Resolves with the number of queries computed into the cache after start. */
   readonly warmedUp: Promise<number>;
+  /** Resolves once the direction board of every token scope is in the cache (part of warmedUp). */
+  readonly firstBoardWarmed: Promise<number>;
   close(): Promise<void>;
 }
 
@@ -64,9 +66,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   });
   const port = (server.address() as AddressInfo).port;
   // In the background: the server answers at once, and the boards asked before are ready soon.
-  const warmedUp = options.warmUp === false ? Promise.resolve(0) : warmUp();
+  let firstBoard!: (n: number) => void;
+  const firstBoardWarmed = new Promise<number>((r) => (firstBoard = r));
+  const warmedUp =
+    options.warmUp === false ? Promise.resolve(0) : warmUp((n) => firstBoard(n)).catch(() => 0);
+  if (options.warmUp === false) firstBoard(0);
   return {
     warmedUp,
+    firstBoardWarmed,
     url: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`,
     port,
     close: async () => {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   explainRequestSchema,
   modelRunSchema,
+  queryBatchSchema,
   queryRequestSchema,
   targetsWriteSchema,
   tokenCreateSchema,
@@ -36,7 +37,18 @@ const OPS: Record<string, Partial<Record<'get' | 'post' | 'put' | 'delete', Op>>
   '/api/openapi.json': { get: { summary: 'This document', role: 'viewer' } },
   '/api/me': { get: { summary: "The caller's token: id, role, scopes", role: 'viewer' } },
   '/api/workspace': {
-    get: { summary: 'Workspace settings, span of the data, dimensions', role: 'viewer' },
+    get: {
+      summary:
+        'Workspace settings, span of the data, dimensions, and the display names of members whose values are ids (channel, location, product…; limited to the token scope)',
+      role: 'viewer',
+    },
+  },
+  '/api/session': {
+    get: {
+      summary:
+        'What the dashboard needs before its first board, in one round trip: me, workspace and the KPI summaries',
+      role: 'viewer',
+    },
   },
   '/api/kpis': { get: { summary: 'The KPI dictionary (summaries)', role: 'viewer' } },
   '/api/kpis/{id}': {
@@ -52,6 +64,15 @@ const OPS: Record<string, Partial<Record<'get' | 'post' | 'put' | 'delete', Op>>
         'KPIs at any grain and split with comparisons (the request of `vitrine query`). Viewers split by dashboard dimensions only; scopes of the token always apply.',
       role: 'viewer',
       body: queryRequestSchema,
+    },
+  },
+  '/api/query/batch': {
+    post: {
+      summary:
+        'Up to 40 queries in one round trip (a board). The answer is NDJSON: one line per query, {index, status, body}, in completion order; each query is checked and scoped as if sent alone.',
+      role: 'viewer',
+      body: queryBatchSchema,
+      response: 'application/x-ndjson',
     },
   },
   '/api/query/csv': {
@@ -72,7 +93,8 @@ const OPS: Record<string, Partial<Record<'get' | 'post' | 'put' | 'delete', Op>>
   '/api/models': { get: { summary: 'Analytics models and the data they read', role: 'analyst' } },
   '/api/models/{name}': {
     post: {
-      summary: 'Runs a model on the workspace (unscoped tokens only)',
+      summary:
+        'Runs a model on the workspace (unscoped tokens only). Results are cached by model, params and scope; view "dashboard" returns what an analysis board draws (distributions and heads instead of every customer or campaign); meta tells whether the cache answered and how long it took.',
       role: 'analyst',
       body: modelRunSchema,
       params: [{ name: 'name', in: 'path', required: true, description: 'model name' }],
@@ -98,7 +120,20 @@ const OPS: Record<string, Partial<Record<'get' | 'post' | 'put' | 'delete', Op>>
     },
   },
   '/api/data-quality': {
-    get: { summary: 'Row counts and first/last dates per table', role: 'analyst' },
+    get: {
+      summary:
+        'The data-quality report of `vitrine check`: freshness, completeness, duplicates, orphan references, quarantine, catalogue errors, KPIs with stale or incomplete inputs (unscoped tokens only)',
+      role: 'analyst',
+      params: [
+        { name: 'today', in: 'query', required: false, description: 'YYYY-MM-DD (default today)' },
+        {
+          name: 'stale_days',
+          in: 'query',
+          required: false,
+          description: 'data older than this many days are stale (default 2)',
+        },
+      ],
+    },
   },
   '/api/sources': { get: { summary: 'The KPI × source-system matrix', role: 'viewer' } },
   '/api/tokens': {

@@ -7,7 +7,6 @@ import { runModel } from '../analytics/model.js';
 import { renderCsv } from '../cli/output.js';
 import { objectivesProgress, readObjectives } from '../goals/objectives.js';
 import { loadTargetsFile } from '../goals/targets-loader.js';
-import { TABLES } from '../model/tables.js';
 import { explainKpi } from '../semantic/explain/explain.js';
 import type { ExplainRequest } from '../semantic/explain/explain.js';
 import type { KpiDictionary } from '../semantic/dictionary/kpi-dictionary.js';
@@ -22,14 +21,28 @@ import { isVitrineError, oneLine } from '../util/errors.js';
 import { tableStats } from '../workspace/table-stats.js';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { qualityReport } from '../ingest/quality/data-quality.js';
 import {
+  dataQualityQuerySchema,
   explainRequestSchema,
   issueText,
   modelRunSchema,
+  queryBatchSchema,
   queryRequestSchema,
   targetsWriteSchema,
   tokenCreateSchema,
 } from './api-schemas.js';
+import type { BoardQuery } from './dashboard-boards.js';
+import {
+  BOARDS,
+  DEFAULT_COMPARE,
+  DEFAULT_PRESET,
+  boardQueries,
+  filterOptionQueries,
+  presetRange,
+} from './dashboard-boards.js';
+import { dimensionLabels } from './dimension-labels.js';
+import { dashboardView } from './model-views.js';
 import { frequentQueries, writeAudit } from './audit-log.js';
 import type { Role } from './auth/roles.js';
 import { VIEWER_DIMENSIONS, roleAtLeast } from './auth/roles.js';
@@ -60,6 +73,8 @@ export interface AppOptions {
 
 /** Queries replayed at start: enough for every board's first screen. */
 const WARM_UP_QUERIES = 60;
+/** Distinct token scopes whose direction board is computed at start (beyond the unscoped one). */
+const WARM_UP_SCOPES = 20;
 
 type Env = { Variables: { auth: TokenInfo; detail: unknown } };
 
@@ -131,8 +146,33 @@ function requireUnscoped(c: Context<Env>, what: string): void {
 
 export interface VitrineApp {
   readonly app: Hono<Env>;
-  /** Replays the most asked queries of the audit log into the cache (see frequentQueries). */
-  warmUp(): Promise<number>;
+  /**
+   * Fills the cache in the background: the direction board's first screen (default period and
+   * comparison, no filter) for the whole business and for each scope of a live token, then the
+   * other boards, then the most asked queries of the audit log (see frequentQueries).
+   * `onFirstBoard` is called once every scope's direction board is in the cache.
+   */
+  warmUp(onFirstBoard?: (queries: number) => void): Promise<number>;
+}
+
+/** An error as the API renders it, for a handler's answer or one item of a batch. */
+function errorAnswer(err: unknown): {
+  status: number;
+  body: { error: { code: string; message: string } };
+} {
+  if (err instanceof HttpError) {
+    return { status: err.status, body: { error: { code: err.code, message: err.message } } };
+  }
+  if (isVitrineError(err)) {
+    return {
+      status: FORBIDDEN_CODES.has(err.code) ? 403 : 400,
+      body: { error: { code: err.code, message: oneLine(err) } },
+    };
+  }
+  return {
+    status: 500,
+    body: { error: { code: 'INTERNAL', message: 'internal error (see the server log)' } },
+  };
 }
 
 export function createApp(options: AppOptions): VitrineApp {
@@ -151,9 +191,143 @@ export function createApp(options: AppOptions): VitrineApp {
       scopes: auth.scopes,
     });
 
-  const warmUp = async (): Promise<number> => {
-    const tokens = new Map(listTokens(workspace.dir).map((t) => [t.id, t]));
+  /** First and last local day with orders (not scoped: dates are not rows of anyone's store). */
+  const dataRange = () =>
+    cache.get(QueryCache.key('range', {}, {}), () =>
+      workspace.read(async (engine) => {
+        const r = await engine.run(
+          `SELECT CAST(min(CAST(ordered_at AT TIME ZONE $1 AS DATE)) AS VARCHAR) AS lo, CAST(max(CAST(ordered_at AT TIME ZONE $1 AS DATE)) AS VARCHAR) AS hi FROM orders`,
+          [workspace.config.timezone],
+        );
+        return {
+          from: (r.rows[0]?.['lo'] as string | null) ?? null,
+          to: (r.rows[0]?.['hi'] as string | null) ?? null,
+        };
+      }),
+    );
+
+  const labelsFor = (scopes: TokenInfo['scopes']) =>
+    cache.get(QueryCache.key('labels', scopes, {}), () =>
+      workspace.read((engine) => dimensionLabels(engine, scopes)),
+    );
+
+  /**
+   * A query as a token asks it: validated, role-checked, answered from the scope-keyed cache;
+   * `hit` tells whether the cache held it (X-Vitrine-Cache), e.g. computed at start.
+   */
+  const answerQuery = async (
+    auth: TokenInfo,
+    raw: unknown,
+  ): Promise<{ res: QueryResponse; hit: boolean }> => {
+    const request = parseBody(queryRequestSchema, raw) as QueryRequest;
+    if (!roleAtLeast(auth.role, 'analyst')) {
+      const adHoc = (request.by ?? []).find((d) => !VIEWER_DIMENSIONS.includes(d));
+      if (adHoc) {
+        throw new HttpError(
+          403,
+          'FORBIDDEN',
+          `splitting by ${adHoc} is an ad-hoc analysis and needs the analyst role; viewers split by ${VIEWER_DIMENSIONS.join(', ')}`,
+        );
+      }
+    }
+    const key = QueryCache.key('query', auth.scopes, request);
+    const hit = cache.has(key);
+    const res = await cache.get(key, () =>
+      workspace.read((engine) => runQuery(ctxFor(auth)(engine), request)),
+    );
+    // Only analysts see the compiled SQL: it names tables and filters a viewer does not need.
+    return { res: roleAtLeast(auth.role, 'analyst') ? res : { ...res, sql: [] }, hit };
+  };
+
+  // Requests being answered: the background warm-up waits for none before each of its queries,
+  // so that a person opening a board never queues behind the boards nobody opened yet.
+  let inFlight = 0;
+  let idle: (() => void)[] = [];
+  const whenIdle = (): Promise<void> =>
+    inFlight === 0 ? Promise.resolve() : new Promise((r) => idle.push(r));
+  const release = () => {
+    inFlight--;
+    if (inFlight === 0) {
+      const waiting = idle;
+      idle = [];
+      for (const r of waiting) r();
+    }
+  };
+
+  /** Computes a board query for a scope ahead of any request, under the key a request will use. */
+  const warmQuery = async (scopes: TokenInfo['scopes'], query: BoardQuery): Promise<number> => {
+    const parsed = queryRequestSchema.safeParse(query);
+    if (!parsed.success) return 0;
+    const request = parsed.data as QueryRequest;
+    const key = QueryCache.key('query', scopes, request);
+    if (cache.has(key)) return 0;
+    await whenIdle();
+    if (cache.has(key)) return 0;
+    try {
+      await cache.get(key, () =>
+        workspace.read((engine) =>
+          runQuery({ engine, dictionary, config: workspace.config, scopes }, request),
+        ),
+      );
+      return 1;
+    } catch {
+      // A KPI a scope cannot take (a service KPI for a store scope) fails the tiles' shared
+      // query; the board then asks each tile alone (web/src/views/board-view.ts): warm those.
+      if (query.kpis.length < 2) return 0;
+      let n = 0;
+      for (const kpi of query.kpis) n += await warmQuery(scopes, { ...query, kpis: [kpi] });
+      return n;
+    }
+  };
+
+  const warmUp = async (onFirstBoard?: (queries: number) => void): Promise<number> => {
     let n = 0;
+    const live = listTokens(workspace.dir).filter((t) => !t.revoked_at);
+    const scopeList: TokenInfo['scopes'][] = [{}];
+    const seen = new Set([QueryCache.key('scope', {}, {})]);
+    for (const t of live) {
+      const k = QueryCache.key('scope', t.scopes, {});
+      if (!seen.has(k) && scopeList.length <= WARM_UP_SCOPES) {
+        seen.add(k);
+        scopeList.push(t.scopes);
+      }
+    }
+    try {
+      const range = await dataRange();
+      if (range.to) {
+        const ctx = {
+          range: presetRange(DEFAULT_PRESET, range.to),
+          compare: DEFAULT_COMPARE,
+          filters: {},
+        };
+        const [direction, ...others] = BOARDS;
+        // The first board of every scope first (labels with it: the board shows names), the
+        // other boards of the whole business after.
+        for (const scopes of scopeList) {
+          await labelsFor(scopes).catch(() => undefined);
+          for (const q of direction ? boardQueries(direction, ctx) : []) {
+            n += await warmQuery(scopes, q);
+          }
+        }
+        onFirstBoard?.(n);
+        // The filter bar's choices, asked right after the first board's tiles.
+        for (const scopes of scopeList) {
+          for (const { query } of filterOptionQueries({
+            from: range.from ?? range.to,
+            to: range.to,
+          })) {
+            n += await warmQuery(scopes, query);
+          }
+        }
+        for (const board of others) {
+          for (const q of boardQueries(board, ctx)) n += await warmQuery({}, q);
+        }
+      }
+    } catch {
+      // An empty workspace has nothing to warm.
+    }
+    onFirstBoard?.(n);
+    const tokens = new Map(live.map((t) => [t.id, t]));
     for (const { tokenId, request } of frequentQueries(workspace.dir, WARM_UP_QUERIES)) {
       const auth = tokens.get(tokenId);
       if (!auth || auth.revoked_at) continue;
@@ -173,12 +347,9 @@ export function createApp(options: AppOptions): VitrineApp {
   };
 
   app.onError((err, c) => {
-    if (err instanceof HttpError) {
-      return c.json({ error: { code: err.code, message: err.message } }, err.status);
-    }
-    if (isVitrineError(err)) {
-      const status = FORBIDDEN_CODES.has(err.code) ? 403 : 400;
-      return c.json({ error: { code: err.code, message: oneLine(err) } }, status);
+    if (err instanceof HttpError || isVitrineError(err)) {
+      const { status, body } = errorAnswer(err);
+      return c.json(body, status as 400);
     }
     console.error(
       `vitrine serve: ${c.req.method} ${c.req.path}: ${(err as Error).stack ?? oneLine(err)}`,
@@ -192,7 +363,12 @@ export function createApp(options: AppOptions): VitrineApp {
   // Every API call is audited, answered or refused.
   app.use('/api/*', async (c, next) => {
     const start = Date.now();
-    await next();
+    inFlight++;
+    try {
+      await next();
+    } finally {
+      release();
+    }
     const auth = c.get('auth') as TokenInfo | undefined;
     writeAudit(workspace.dir, {
       at: new Date(start).toISOString(),
@@ -237,27 +413,12 @@ export function createApp(options: AppOptions): VitrineApp {
 
   app.get('/api/openapi.json', (c) => c.json(openApiDocument(options.version)));
 
-  app.get('/api/me', (c) => {
-    const auth = c.get('auth');
-    return c.json({ id: auth.id, role: auth.role, scopes: auth.scopes, label: auth.label });
-  });
+  app.get('/api/me', (c) => c.json(me(c.get('auth'))));
 
-  app.get('/api/workspace', async (c) => {
+  const workspaceInfo = async (auth: TokenInfo) => {
     const cfg = workspace.config;
-    const range = await cache.get(QueryCache.key('range', {}, {}), () =>
-      workspace.read(async (engine) => {
-        // The span of sales data (not scoped: dates are not rows of anyone's store).
-        const r = await engine.run(
-          `SELECT CAST(min(CAST(ordered_at AT TIME ZONE $1 AS DATE)) AS VARCHAR) AS lo, CAST(max(CAST(ordered_at AT TIME ZONE $1 AS DATE)) AS VARCHAR) AS hi FROM orders`,
-          [cfg.timezone],
-        );
-        return {
-          from: (r.rows[0]?.['lo'] as string | null) ?? null,
-          to: (r.rows[0]?.['hi'] as string | null) ?? null,
-        };
-      }),
-    );
-    return c.json({
+    const [range, labels] = await Promise.all([dataRange(), labelsFor(auth.scopes)]);
+    return {
       name: cfg.name,
       reporting_currency: cfg.reporting_currency,
       locale: cfg.locale,
@@ -267,6 +428,26 @@ export function createApp(options: AppOptions): VitrineApp {
       data_from: range.from,
       data_to: range.to,
       dimensions: DIMENSIONS.map((d) => ({ id: d.id, label: d.label })),
+      // Names of the members whose values are ids (channel, location, product…), for display.
+      labels,
+    };
+  };
+  const me = (auth: TokenInfo) => ({
+    id: auth.id,
+    role: auth.role,
+    scopes: auth.scopes,
+    label: auth.label,
+  });
+
+  app.get('/api/workspace', async (c) => c.json(await workspaceInfo(c.get('auth'))));
+
+  // What the dashboard needs before its first board, in one round trip.
+  app.get('/api/session', async (c) => {
+    const auth = c.get('auth');
+    return c.json({
+      me: me(auth),
+      workspace: await workspaceInfo(auth),
+      kpis: dictionary.list().map(kpiSummary),
     });
   });
 
@@ -279,27 +460,61 @@ export function createApp(options: AppOptions): VitrineApp {
   });
 
   const queryFor = async (c: Context<Env>): Promise<QueryResponse> => {
-    const auth = c.get('auth');
-    const request = parseBody(queryRequestSchema, await jsonBody(c)) as QueryRequest;
-    if (!roleAtLeast(auth.role, 'analyst')) {
-      const adHoc = (request.by ?? []).find((d) => !VIEWER_DIMENSIONS.includes(d));
-      if (adHoc) {
-        throw new HttpError(
-          403,
-          'FORBIDDEN',
-          `splitting by ${adHoc} is an ad-hoc analysis and needs the analyst role; viewers split by ${VIEWER_DIMENSIONS.join(', ')}`,
-        );
-      }
-    }
-    c.set('detail', { request });
-    const res = await cache.get(QueryCache.key('query', auth.scopes, request), () =>
-      workspace.read((engine) => runQuery(ctxFor(auth)(engine), request)),
-    );
-    // Only analysts see the compiled SQL: it names tables and filters a viewer does not need.
-    return roleAtLeast(auth.role, 'analyst') ? res : { ...res, sql: [] };
+    const raw = await jsonBody(c);
+    c.set('detail', { request: raw });
+    const { res, hit } = await answerQuery(c.get('auth'), raw);
+    c.header('X-Vitrine-Cache', hit ? 'hit' : 'miss');
+    return res;
   };
 
   app.post('/api/query', async (c) => c.json(await queryFor(c)));
+
+  // One round trip for a board: each answer is a line of NDJSON, written as soon as it is
+  // computed (in completion order, with the index of its query), so that the tiles paint before
+  // the slowest chart is done. Each query is checked and scoped as if sent alone.
+  app.post('/api/query/batch', async (c) => {
+    const auth = c.get('auth');
+    const { queries } = parseBody(queryBatchSchema, await jsonBody(c));
+    c.set('detail', { batch: queries.length, requests: queries });
+    const encoder = new TextEncoder();
+    // The answers are computed after the handler returns: they count as a request in flight.
+    inFlight++;
+    const stream = new ReadableStream<Uint8Array>({
+      start: async (controller) => {
+        try {
+          await Promise.all(
+            queries.map(async (q, i) => {
+              let line: string;
+              try {
+                const { res, hit } = await answerQuery(auth, q);
+                line = JSON.stringify({
+                  index: i,
+                  status: 200,
+                  cache: hit ? 'hit' : 'miss',
+                  body: res,
+                });
+              } catch (e) {
+                const { status, body } = errorAnswer(e);
+                if (status === 500) {
+                  console.error(
+                    `vitrine serve: batch query ${i}: ${(e as Error).stack ?? oneLine(e)}`,
+                  );
+                }
+                line = JSON.stringify({ index: i, status, body });
+              }
+              controller.enqueue(encoder.encode(`${line}\n`));
+            }),
+          );
+          controller.close();
+        } finally {
+          release();
+        }
+      },
+    });
+    c.header('Content-Type', 'application/x-ndjson; charset=utf-8');
+    c.header('Cache-Control', 'no-store');
+    return c.body(stream);
+  });
 
   app.post('/api/query/csv', async (c) => {
     const res = await queryFor(c);
@@ -338,18 +553,32 @@ export function createApp(options: AppOptions): VitrineApp {
         'MODEL_UNKNOWN',
         `unknown model "${name}"; models: ${API_MODELS.map((m) => m.name).join(', ')}`,
       );
-    const { params } = parseBody(modelRunSchema, await jsonBody(c));
-    c.set('detail', { model: name, params });
-    const res = await cache.get(QueryCache.key('model', {}, { name, params }), () =>
+    const { params, view } = parseBody(modelRunSchema, await jsonBody(c));
+    c.set('detail', { model: name, params, view });
+    // Keyed by model, params and scope: models are closed to scoped tokens today, and the key
+    // keeps it safe the day they are not.
+    const key = QueryCache.key('model', c.get('auth').scopes, { name, params });
+    const cached = cache.has(key);
+    const started = Date.now();
+    const res = await cache.get(key, () =>
       workspace.read((engine) =>
         runModel(
           model,
-          { kind: 'workspace', source: { engine, config: workspace.config } },
+          { kind: 'workspace', source: { engine, config: workspace.config, dir: workspace.dir } },
           params,
         ),
       ),
     );
-    return c.json(res);
+    const meta = { cached, ms: Date.now() - started };
+    if (view === 'full') return c.json({ ...res, meta });
+    return c.json({
+      params: res.params,
+      result: {
+        values: dashboardView(name, res.result.values),
+        diagnostics: res.result.diagnostics,
+      },
+      meta,
+    });
   });
 
   app.get('/api/targets', async (c) => {
@@ -439,35 +668,23 @@ export function createApp(options: AppOptions): VitrineApp {
     return c.json({ objectives: res });
   });
 
+  // The report of `vitrine check` (src/ingest/quality): freshness, completeness, duplicates,
+  // orphan references, quarantine, catalogue errors and the KPIs whose inputs are stale.
   app.get('/api/data-quality', async (c) => {
     requireRole(c, 'analyst');
     requireUnscoped(c, 'the data-quality summary');
-    const res = await cache.get(QueryCache.key('dq', {}, {}), () =>
+    const query = parseBody(dataQualityQuerySchema, c.req.query());
+    if (query.today) parseIsoDate(query.today, 'query parameter today');
+    const options = {
+      ...(query.today ? { today: query.today } : {}),
+      staleDays: query.stale_days === undefined ? 2 : Number(query.stale_days),
+      timeZone: workspace.config.timezone,
+    };
+    const res = await cache.get(QueryCache.key('dq', {}, options), () =>
       workspace.read(async (engine) => {
-        const stats = await tableStats(engine);
-        // Identifiers come from the model (src/model/tables.ts), never from the request.
-        const timed = TABLES.filter((t) => t.timeColumn);
-        const fresh = await engine.run(
-          timed
-            .map(
-              (t) =>
-                `SELECT '${t.name}' AS t, CAST(min("${t.timeColumn}") AS VARCHAR) AS lo, CAST(max("${t.timeColumn}") AS VARCHAR) AS hi FROM "${t.name}"`,
-            )
-            .join(' UNION ALL '),
-        );
-        const byTable = new Map(fresh.rows.map((r) => [String(r['t']), r]));
-        return {
-          tables: stats.map((s) => {
-            const f = byTable.get(s.table);
-            return {
-              ...s,
-              time_column: TABLES.find((t) => t.name === s.table)?.timeColumn ?? null,
-              first: (f?.['lo'] as string | null | undefined) ?? null,
-              last: (f?.['hi'] as string | null | undefined) ?? null,
-            };
-          }),
-          empty_tables: stats.filter((s) => s.rows === 0).map((s) => s.table),
-        };
+        const report = await qualityReport(engine, dictionary, options);
+        const empty = report.tables.filter((t) => t.rows === 0).map((t) => t.table);
+        return { ...report, empty_tables: empty };
       }),
     );
     return c.json(res);

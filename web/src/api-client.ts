@@ -1,15 +1,7 @@
 /** The dashboard's only way to the server: the JSON API with the token of this browser. */
+import type { BoardQuery } from '../../src/server/dashboard-boards.js';
 
-export interface QueryRequest {
-  kpis: string[];
-  by?: string[];
-  grain?: 'day' | 'week' | 'month' | 'quarter' | 'year';
-  from: string;
-  to: string;
-  where?: Record<string, string[]>;
-  compare?: ('previous' | 'yoy' | 'yoy-weekday' | 'target')[];
-  cumulative?: 'ytd' | 'qtd' | 'mtd';
-}
+export type QueryRequest = BoardQuery;
 
 export interface ComparisonValue {
   value: number | null;
@@ -65,6 +57,20 @@ export interface WorkspaceInfo {
   data_from: string | null;
   data_to: string | null;
   dimensions: { id: string; label: { en: string; fr: string } }[];
+  /** Display names by dimension and member id (channel, location, product…). */
+  labels: Record<string, Record<string, string>>;
+}
+
+export interface ModelDiagnostics {
+  assumptions: string[];
+  convergence: Record<string, { converged: boolean; method: string; message: string }>;
+  warnings: { code: string; message: string }[];
+}
+
+export interface ModelAnswer<V = Record<string, unknown>> {
+  params: Record<string, unknown>;
+  result: { values: V; diagnostics: ModelDiagnostics };
+  meta: { cached: boolean; ms: number };
 }
 
 export interface Me {
@@ -82,6 +88,43 @@ export interface SourceMatrix {
     tables: string[];
     missing?: { table: string }[];
   }[];
+}
+
+export interface DataQuality {
+  today: string;
+  staleDays: number;
+  tables: {
+    table: string;
+    rows: number;
+    latest: string | null;
+    ageDays: number | null;
+    stale: boolean;
+    completeness: number | null;
+    sparseColumns: { column: string; filled: number }[];
+    duplicateRate: number | null;
+    orphans: { column: string; references: string; rows: number }[];
+    quarantined: { open: number; held: number };
+  }[];
+  sources: {
+    source: string;
+    table: string;
+    lastLoad: string;
+    latest: string | null;
+    ageDays: number | null;
+    stale: boolean;
+    read: number;
+    quarantined: number;
+  }[];
+  catalogue: {
+    products: number;
+    missingPrice: number;
+    missingCost: number;
+    missingCategory: number;
+    missingEan: number;
+    invalidEan: number;
+  };
+  kpis: { kpi: string; reasons: string[] }[];
+  empty_tables: string[];
 }
 
 export class ApiError extends Error {
@@ -125,6 +168,78 @@ async function call(path: string, body?: unknown): Promise<Response> {
   return res;
 }
 
+interface Pending {
+  req: QueryRequest;
+  resolve: (r: QueryResponse) => void;
+  reject: (e: Error) => void;
+}
+let pending: Pending[] = [];
+
+/**
+ * Sends the queries asked during one turn of the event loop (a board asks all of its own while
+ * it renders) as one POST /api/query/batch, and settles each as its NDJSON line arrives: the
+ * tiles paint as soon as their answer is there, not when the slowest chart is.
+ */
+async function flush(): Promise<void> {
+  const batch = pending;
+  pending = [];
+  if (batch.length === 1 && batch[0]) {
+    const one = batch[0];
+    try {
+      one.resolve((await (await call('/api/query', one.req)).json()) as QueryResponse);
+    } catch (e) {
+      one.reject(e as Error);
+    }
+    return;
+  }
+  const settled = new Set<number>();
+  try {
+    const res = await call('/api/query/batch', { queries: batch.map((p) => p.req) });
+    const reader = res.body?.getReader();
+    if (!reader) throw new ApiError(500, 'the batch answer has no body');
+    const decoder = new TextDecoder();
+    let buffer = '';
+    const take = (line: string) => {
+      if (!line.trim()) return;
+      const item = JSON.parse(line) as {
+        index: number;
+        status: number;
+        body: QueryResponse & { error?: { message?: string } };
+      };
+      const p = batch[item.index];
+      if (!p || settled.has(item.index)) return;
+      settled.add(item.index);
+      if (item.status === 200) p.resolve(item.body);
+      else p.reject(new ApiError(item.status, item.body.error?.message ?? `HTTP ${item.status}`));
+    };
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      buffer += decoder.decode(value, { stream: true });
+      let nl = buffer.indexOf('\n');
+      while (nl >= 0) {
+        take(buffer.slice(0, nl));
+        buffer = buffer.slice(nl + 1);
+        nl = buffer.indexOf('\n');
+      }
+    }
+    take(buffer);
+  } catch (e) {
+    for (const [i, p] of batch.entries()) if (!settled.has(i)) p.reject(e as Error);
+    return;
+  }
+  for (const [i, p] of batch.entries()) {
+    if (!settled.has(i)) p.reject(new ApiError(500, 'no answer for this query in the batch'));
+  }
+}
+
+function batched(req: QueryRequest): Promise<QueryResponse> {
+  return new Promise((resolve, reject) => {
+    pending.push({ req, resolve, reject });
+    if (pending.length === 1) setTimeout(() => void flush(), 0);
+  });
+}
+
 // Identical requests from several panels (filters, tiles) share one round trip.
 const inflight = new Map<string, Promise<unknown>>();
 function memo<T>(key: string, run: () => Promise<T>): Promise<T> {
@@ -139,6 +254,24 @@ function memo<T>(key: string, run: () => Promise<T>): Promise<T> {
 
 export const api = {
   me: () => memo('me', async () => (await (await call('/api/me')).json()) as Me),
+  /** me, workspace and KPI summaries in one round trip (the dashboard's start). */
+  session: () =>
+    memo('session', async () => {
+      // index.html asked for the session before this code arrived; its answer is used when it
+      // was asked with the token this page holds (otherwise, or on any error, ask again).
+      const early = (window as { __vitrineSession?: { token: string; res: Promise<Response> } })
+        .__vitrineSession;
+      let res: Response | null = null;
+      if (early && early.token === storedToken()) {
+        res = await early.res.catch(() => null);
+        if (res && !res.ok) res = null;
+      }
+      return (await (res ?? (await call('/api/session'))).json()) as {
+        me: Me;
+        workspace: WorkspaceInfo;
+        kpis: KpiSummary[];
+      };
+    }),
   workspace: () =>
     memo('ws', async () => (await (await call('/api/workspace')).json()) as WorkspaceInfo),
   kpis: () =>
@@ -153,11 +286,18 @@ export const api = {
     ),
   sources: () =>
     memo('sources', async () => (await (await call('/api/sources')).json()) as SourceMatrix),
-  query: (req: QueryRequest) =>
+  query: (req: QueryRequest) => memo(`q:${JSON.stringify(req)}`, () => batched(req)),
+  /** A model run for an analysis board (cached by the server per model, params and scope). */
+  model: <V = Record<string, unknown>>(name: string, params: Record<string, unknown>) =>
     memo(
-      `q:${JSON.stringify(req)}`,
-      async () => (await (await call('/api/query', req)).json()) as QueryResponse,
+      `m:${name}:${JSON.stringify(params)}`,
+      async () =>
+        (await (
+          await call(`/api/models/${encodeURIComponent(name)}`, { params, view: 'dashboard' })
+        ).json()) as ModelAnswer<V>,
     ),
+  dataQuality: () =>
+    memo('dq', async () => (await (await call('/api/data-quality')).json()) as DataQuality),
   queryCsv: async (req: QueryRequest) => (await call('/api/query/csv', req)).blob(),
   explain: async (req: {
     kpi: string;

@@ -1,15 +1,16 @@
-import type { Lang } from './i18n.js';
+import type { CompareKind, FilterDimension } from '../../src/server/dashboard-boards.js';
+import { DEFAULT_PRESET, FILTER_DIMENSIONS } from '../../src/server/dashboard-boards.js';
 import type { Preset } from './dates.js';
 import { PRESETS } from './dates.js';
+import type { Lang } from './i18n.js';
 
 /**
  * Everything a view depends on lives here and in the URL's query string, so that a link is the
  * board as its sender saw it (board, period, comparison, filters, language, theme, TV mode).
  */
 
-export const FILTER_DIMENSIONS = ['channel', 'region', 'location', 'category'] as const;
-export type FilterDimension = (typeof FILTER_DIMENSIONS)[number];
-export type CompareKind = 'yoy' | 'yoy-weekday' | 'previous';
+export { FILTER_DIMENSIONS };
+export type { CompareKind, FilterDimension };
 
 export interface AppState {
   board: string;
@@ -28,7 +29,7 @@ const listeners: Listener[] = [];
 
 function fromUrl(): AppState {
   const q = new URLSearchParams(location.search);
-  const preset = q.get('period') ?? 'mtd';
+  const preset = q.get('period') ?? DEFAULT_PRESET;
   const compare = q.get('compare');
   const filters: AppState['filters'] = {};
   for (const d of FILTER_DIMENSIONS) {
@@ -41,7 +42,7 @@ function fromUrl(): AppState {
     preset:
       (PRESETS as readonly string[]).includes(preset) || preset === 'custom'
         ? (preset as Preset)
-        : 'mtd',
+        : DEFAULT_PRESET,
     from: q.get('from'),
     to: q.get('to'),
     compare: compare === 'previous' || compare === 'yoy-weekday' ? compare : 'yoy',

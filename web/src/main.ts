@@ -1,17 +1,21 @@
 import './styles.css';
 import type { KpiSummary, Me, WorkspaceInfo } from './api-client.js';
 import { ApiError, api, storeToken, storedToken } from './api-client.js';
+import { filterOptionQueries } from '../../src/server/dashboard-boards.js';
 import type { AppState, CompareKind, FilterDimension } from './app-state.js';
 import { FILTER_DIMENSIONS, getState, onChange, update } from './app-state.js';
-import { BOARDS } from './boards.js';
-import { disposeCharts } from './charts.js';
+import type { AnalysisId } from './boards.js';
+import { ANALYSES, BOARDS } from './boards.js';
+import { disposeCharts, preloadCharts } from './charts.js';
 import type { Preset } from './dates.js';
 import { PRESETS, presetRange } from './dates.js';
 import { h } from './dom.js';
 import type { MessageKey } from './i18n.js';
 import { getLang, setCurrency, setLang, t } from './i18n.js';
+import { renderAnalysis } from './views/analysis-view.js';
 import { renderBoard } from './views/board-view.js';
 import { renderDictionary, renderSources } from './views/dictionary-view.js';
+import { renderQuality } from './views/quality-view.js';
 
 const app = document.getElementById('app') as HTMLElement;
 const TV_ROTATE_MS = 30_000;
@@ -65,9 +69,9 @@ async function loadOptions(ws: WorkspaceInfo): Promise<Map<FilterDimension, stri
   const from = ws.data_from ?? '2000-01-01';
   const to = ws.data_to ?? from;
   await Promise.all(
-    FILTER_DIMENSIONS.map(async (d) => {
+    filterOptionQueries({ from, to }).map(async ({ dimension: d, query }) => {
       try {
-        const res = await api.query({ kpis: ['orders'], by: [d], from, to });
+        const res = await api.query(query);
         out.set(
           d,
           res.rows
@@ -106,11 +110,28 @@ function select(
   return el;
 }
 
+/** A member's display name (a channel's name for its id), the value itself when it has none. */
+function memberLabel(session: Session, dimension: string, value: unknown): string {
+  if (value === null || value === undefined || value === '') return '—';
+  const v = String(value);
+  return session.ws.labels[dimension]?.[v] ?? v;
+}
+
+const isAnalysis = (board: string): board is AnalysisId =>
+  (ANALYSES as readonly string[]).includes(board);
+
 function header(s: AppState, session: Session): HTMLElement {
   const r = range(s, session.ws);
   const dimLabel = (d: string) =>
     session.ws.dimensions.find((x) => x.id === d)?.label[getLang()] ?? d;
-  const views: MessageKey[] = [...BOARDS.map((b) => b.id), 'dictionary', 'sources'];
+  const views: MessageKey[] = [
+    ...BOARDS.map((b) => b.id),
+    'analyses',
+    'quality',
+    'dictionary',
+    'sources',
+  ];
+  const activeTab = isAnalysis(s.board) ? 'analyses' : s.board;
   const from = h('input', { type: 'date', name: 'from', value: r.from });
   const to = h('input', { type: 'date', name: 'to', value: r.to });
   const custom = () =>
@@ -132,9 +153,9 @@ function header(s: AppState, session: Session): HTMLElement {
           h(
             'button',
             {
-              class: v === s.board ? 'tab active' : 'tab',
+              class: v === activeTab ? 'tab active' : 'tab',
               'data-board-tab': v,
-              onclick: () => update({ board: v }),
+              onclick: () => update({ board: v === 'analyses' ? ANALYSES[0] : v }),
             },
             t(v),
           ),
@@ -147,7 +168,12 @@ function header(s: AppState, session: Session): HTMLElement {
           ? h(
               'span',
               { class: 'scope', title: t('scope') },
-              scopes.map(([k, v]) => `${dimLabel(k)}: ${v.join(', ')}`).join(' · '),
+              scopes
+                .map(
+                  ([k, v]) =>
+                    `${dimLabel(k)}: ${v.map((x) => memberLabel(session, k, x)).join(', ')}`,
+                )
+                .join(' · '),
             )
           : null,
         select(
@@ -176,50 +202,55 @@ function header(s: AppState, session: Session): HTMLElement {
         h('button', { class: 'link', onclick: () => (storeToken(null), signIn()) }, t('signOut')),
       ),
     ),
-    h(
-      'div',
-      { class: 'filters' },
-      h(
-        'label',
-        {},
-        t('period'),
-        select(
-          'period',
-          s.preset,
-          [...PRESETS.map((p): [string, string] => [p, t(p)]), ['custom', t('custom')]],
-          (v) => update({ preset: v as Preset, from: null, to: null }),
-        ),
-      ),
-      from,
-      to,
-      h(
-        'label',
-        {},
-        t('compare'),
-        select(
-          'compare',
-          s.compare,
-          (['yoy', 'yoy-weekday', 'previous'] as const).map((c): [string, string] => [c, t(c)]),
-          (v) => update({ compare: v as CompareKind }),
-        ),
-      ),
-      ...FILTER_DIMENSIONS.map((d) =>
-        h(
-          'label',
-          {},
-          dimLabel(d),
-          select(
-            d,
-            s.filters[d] ?? '',
-            [
-              ['', t('all')],
-              ...(session.options.get(d) ?? []).map((v): [string, string] => [v, v]),
-            ],
-            (v) => update({ filters: { ...s.filters, [d]: v || undefined } }),
+    // The filter bar drives the team boards; analyses pick their own window (shown on them).
+    !BOARDS.some((b) => b.id === s.board)
+      ? null
+      : h(
+          'div',
+          { class: 'filters' },
+          h(
+            'label',
+            {},
+            t('period'),
+            select(
+              'period',
+              s.preset,
+              [...PRESETS.map((p): [string, string] => [p, t(p)]), ['custom', t('custom')]],
+              (v) => update({ preset: v as Preset, from: null, to: null }),
+            ),
+          ),
+          from,
+          to,
+          h(
+            'label',
+            {},
+            t('compare'),
+            select(
+              'compare',
+              s.compare,
+              (['yoy', 'yoy-weekday', 'previous'] as const).map((c): [string, string] => [c, t(c)]),
+              (v) => update({ compare: v as CompareKind }),
+            ),
+          ),
+          ...FILTER_DIMENSIONS.map((d) =>
+            h(
+              'label',
+              {},
+              dimLabel(d),
+              select(
+                d,
+                s.filters[d] ?? '',
+                [
+                  ['', t('all')],
+                  ...(session.options.get(d) ?? [])
+                    .map((v): [string, string] => [v, memberLabel(session, d, v)])
+                    .sort((a, b) => a[1].localeCompare(b[1], getLang())),
+                ],
+                (v) => update({ filters: { ...s.filters, [d]: v || undefined } }),
+              ),
+            ),
           ),
         ),
-      ),
-    ),
   );
 }
 
@@ -236,18 +267,43 @@ async function render(s: AppState): Promise<void> {
   document.querySelector('.drawer')?.remove();
   const main = h('main', {});
   app.replaceChildren(header(s, session), main);
+  const current = session;
   const ctx = {
     range: range(s, session.ws),
     kpis: session.kpis,
     canExplain: session.me.role !== 'viewer',
-    dimLabel: (d: string) => session?.ws.dimensions.find((x) => x.id === d)?.label[getLang()] ?? d,
+    dimLabel: (d: string) => current.ws.dimensions.find((x) => x.id === d)?.label[getLang()] ?? d,
+    label: (d: string, v: unknown) => memberLabel(current, d, v),
   };
   const board = BOARDS.find((b) => b.id === s.board);
+  const scoped = Object.keys(session.me.scopes).length > 0;
   if (board) main.append(renderBoard(board, ctx, s));
+  else if (isAnalysis(s.board)) {
+    main.append(
+      h(
+        'nav',
+        { class: 'subnav' },
+        ...ANALYSES.map((a) =>
+          h(
+            'button',
+            {
+              class: a === s.board ? 'tab active' : 'tab',
+              'data-analysis-tab': a,
+              onclick: () => update({ board: a }),
+            },
+            t(a),
+          ),
+        ),
+      ),
+      renderAnalysis(s.board, { ...ctx, ws: session.ws, role: session.me.role, scoped }, s),
+    );
+  } else if (s.board === 'quality') main.append(renderQuality(session.me.role, scoped));
   else if (s.board === 'dictionary') main.append(renderDictionary([...session.kpis.values()]));
   else if (s.board === 'sources') {
     main.append(t('loading'));
-    const el = await renderSources().catch((e: Error) => h('p', { class: 'note' }, e.message));
+    const el = await renderSources(session.kpis).catch((e: Error) =>
+      h('p', { class: 'note' }, e.message),
+    );
     if (seq === renderSeq) main.replaceChildren(el);
   } else main.append(renderBoard(BOARDS[0] as (typeof BOARDS)[number], ctx, s));
 
@@ -285,8 +341,9 @@ function waitForTiles(): Promise<void> {
 async function boot(): Promise<void> {
   setLang(getState().lang);
   if (!storedToken()) return signIn();
+  preloadCharts();
   try {
-    const [me, ws, kpis] = await Promise.all([api.me(), api.workspace(), api.kpis()]);
+    const { me, workspace: ws, kpis } = await api.session();
     setCurrency(ws.reporting_currency);
     session = { me, ws, kpis: new Map(kpis.map((k) => [k.id, k])), options: new Map() };
     // The board renders at once; filter choices (queries over the whole history) are asked

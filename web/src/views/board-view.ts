@@ -1,11 +1,17 @@
+import type { BoardQueryContext } from '../../../src/server/dashboard-boards.js';
+import {
+  breakdownLevel,
+  chartQuery,
+  tileQueries,
+  whereOf as sharedWhereOf,
+} from '../../../src/server/dashboard-boards.js';
 import type { KpiSummary, QueryRequest, QueryResponse, QueryRow } from '../api-client.js';
 import { api } from '../api-client.js';
-import type { AppState, FilterDimension } from '../app-state.js';
+import type { AppState } from '../app-state.js';
 import { FILTER_DIMENSIONS, getState, update } from '../app-state.js';
 import type { BoardSpec, ChartSpec } from '../boards.js';
 import type { Chart } from '../charts.js';
 import { PALETTE, mountChart } from '../charts.js';
-import { sparkGrain } from '../dates.js';
 import { download, h } from '../dom.js';
 import { formatChangePct, formatValue, getLang, monthLabel, t } from '../i18n.js';
 import { openExplain } from './explain-view.js';
@@ -15,19 +21,16 @@ export interface BoardContext {
   readonly kpis: ReadonlyMap<string, KpiSummary>;
   readonly canExplain: boolean;
   readonly dimLabel: (id: string) => string;
+  /** The display name of a member (a channel's name for its id); the value itself otherwise. */
+  readonly label: (dimension: string, value: unknown) => string;
 }
 
 export function whereOf(s: AppState): Record<string, string[]> {
-  const where: Record<string, string[]> = {};
-  for (const d of FILTER_DIMENSIONS) {
-    const v = s.filters[d];
-    if (v) where[d] = [v];
-  }
-  return where;
+  return sharedWhereOf(s.filters);
 }
 
-function withWhere(req: QueryRequest, where: Record<string, string[]>): QueryRequest {
-  return Object.keys(where).length > 0 ? { ...req, where } : req;
+function queryContext(ctx: BoardContext, state: AppState): BoardQueryContext {
+  return { range: ctx.range, compare: state.compare, filters: state.filters };
 }
 
 const kpiName = (ctx: BoardContext, id: string) => ctx.kpis.get(id)?.name[getLang()] ?? id;
@@ -100,19 +103,8 @@ function renderTiles(
     grid.append(tile);
   }
   const compare = state.compare;
-  const base = withWhere(
-    { kpis: [], from: ctx.range.from, to: ctx.range.to, compare: [compare, 'target'] },
-    where,
-  );
-  const spark = withWhere(
-    {
-      kpis: [],
-      from: ctx.range.from,
-      to: ctx.range.to,
-      grain: sparkGrain(ctx.range.from, ctx.range.to),
-    },
-    where,
-  );
+  // The same requests the server computed at start for the default board (shared builder).
+  const { values: base, spark } = tileQueries(board, queryContext(ctx, state));
   void (async () => {
     const [values, lines] = await Promise.all([
       queryEach(base, board.tiles),
@@ -160,25 +152,23 @@ function renderTiles(
       );
       const line = lines.get(k);
       if (line && !(line instanceof Error)) {
-        requestAnimationFrame(() =>
-          mountChart(
-            sparkEl,
-            {
-              grid: { left: 0, right: 0, top: 2, bottom: 2 },
-              xAxis: { type: 'category', show: false, data: line.rows.map((r) => r.period) },
-              yAxis: { type: 'value', show: false, scale: true },
-              series: [
-                {
-                  type: 'line',
-                  data: line.rows.map((r) => r.values[k] ?? null),
-                  symbol: 'none',
-                  lineStyle: { width: 1.5 },
-                  areaStyle: { opacity: 0.12 },
-                },
-              ],
-            },
-            dark,
-          ),
+        void mountChart(
+          sparkEl,
+          {
+            grid: { left: 0, right: 0, top: 2, bottom: 2 },
+            xAxis: { type: 'category', show: false, data: line.rows.map((r) => r.period) },
+            yAxis: { type: 'value', show: false, scale: true },
+            series: [
+              {
+                type: 'line',
+                data: line.rows.map((r) => r.values[k] ?? null),
+                symbol: 'none',
+                lineStyle: { width: 1.5 },
+                areaStyle: { opacity: 0.12 },
+              },
+            ],
+          },
+          dark,
         );
       }
     }
@@ -255,18 +245,7 @@ function cumulativeChart(
   dark: boolean,
 ): HTMLElement {
   const p = panel(t(spec.title), 'cumulative');
-  const year = ctx.range.to.slice(0, 4);
-  const req = withWhere(
-    {
-      kpis: [spec.kpi],
-      from: `${year}-01-01`,
-      to: ctx.range.to,
-      grain: 'month',
-      cumulative: 'ytd',
-      compare: ['yoy', 'target'],
-    },
-    whereOf(state),
-  );
+  const req = chartQuery(spec, queryContext(ctx, state));
   p.setRequest(req);
   api.query(req).then(
     (res) => {
@@ -277,48 +256,48 @@ function cumulativeChart(
       const u = unitOf(ctx, spec.kpi);
       const get = (r: QueryRow, c: string | null) =>
         c ? (r.comparisons[c]?.[spec.kpi]?.value ?? null) : (r.values[spec.kpi] ?? null);
-      p.setChart(
-        mountChart(
-          p.body,
-          {
-            tooltip: {
-              trigger: 'axis',
-              valueFormatter: (v: unknown) => formatValue(v as number, u),
-            },
-            legend: { top: 0 },
-            grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
-            xAxis: { type: 'category', data: months },
-            yAxis: {
-              type: 'value',
-              axisLabel: { formatter: (v: number) => formatValue(v, u, 'axis') },
-            },
-            series: [
-              {
-                name: t('thisYear'),
-                type: 'line',
-                data: res.rows.map((r) => get(r, null)),
-                lineStyle: { width: 3 },
-                areaStyle: { opacity: 0.08 },
-              },
-              {
-                name: t('lastYear'),
-                type: 'line',
-                data: res.rows.map((r) => get(r, 'yoy')),
-                lineStyle: { type: 'dashed' },
-              },
-              {
-                name: t('target'),
-                type: 'line',
-                data: res.rows.map((r) => get(r, 'target')),
-                lineStyle: { type: 'dotted', width: 2 },
-                symbol: 'none',
-              },
-            ],
+      void mountChart(
+        p.body,
+        {
+          tooltip: {
+            trigger: 'axis',
+            valueFormatter: (v: unknown) => formatValue(v as number, u),
           },
-          dark,
-        ),
-      );
-      p.el.setAttribute('data-ready', '1');
+          legend: { top: 0 },
+          grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
+          xAxis: { type: 'category', data: months },
+          yAxis: {
+            type: 'value',
+            axisLabel: { formatter: (v: number) => formatValue(v, u, 'axis') },
+          },
+          series: [
+            {
+              name: t('thisYear'),
+              type: 'line',
+              data: res.rows.map((r) => get(r, null)),
+              lineStyle: { width: 3 },
+              areaStyle: { opacity: 0.08 },
+            },
+            {
+              name: t('lastYear'),
+              type: 'line',
+              data: res.rows.map((r) => get(r, 'yoy')),
+              lineStyle: { type: 'dashed' },
+            },
+            {
+              name: t('target'),
+              type: 'line',
+              data: res.rows.map((r) => get(r, 'target')),
+              lineStyle: { type: 'dotted', width: 2 },
+              symbol: 'none',
+            },
+          ],
+        },
+        dark,
+      ).then((chart) => {
+        p.setChart(chart);
+        p.el.setAttribute('data-ready', '1');
+      });
     },
     (e) => errorInto(p, e),
   );
@@ -334,14 +313,13 @@ function breakdownChart(
 ): HTMLElement {
   // The level shown is the first one not yet filtered: filtering channel shows regions, etc.
   const levels = spec.levels;
-  const depth = levels.findIndex((l) => !state.filters[l as FilterDimension]);
-  const level = levels[depth === -1 ? levels.length - 1 : depth] ?? levels[0] ?? 'channel';
+  const { level, depth } = breakdownLevel(levels, state.filters);
   const title = `${spec.title ? t(spec.title) : kpiName(ctx, spec.kpi)} — ${ctx.dimLabel(level)}`;
   const p = panel(title, `breakdown-${index}`);
   p.el.setAttribute('data-level', level);
   const parent =
     depth > 0 ? levels[depth - 1] : depth === -1 ? levels[levels.length - 2] : undefined;
-  if (parent && state.filters[parent as FilterDimension]) {
+  if (parent && state.filters[parent as keyof AppState['filters']]) {
     p.el.querySelector('header h2')?.after(
       h(
         'button',
@@ -353,16 +331,7 @@ function breakdownChart(
       ),
     );
   }
-  const req = withWhere(
-    {
-      kpis: [spec.kpi],
-      by: [level],
-      from: ctx.range.from,
-      to: ctx.range.to,
-      compare: [state.compare],
-    },
-    whereOf(state),
-  );
+  const req = chartQuery(spec, queryContext(ctx, state));
   p.setRequest(req);
   api.query(req).then(
     (res) => {
@@ -371,7 +340,8 @@ function breakdownChart(
         .sort((a, b) => (b.values[spec.kpi] ?? 0) - (a.values[spec.kpi] ?? 0))
         .slice(0, 20)
         .reverse();
-      const chart = mountChart(
+      const names = rows.map((r) => ctx.label(level, r.dims[level]));
+      void mountChart(
         p.body,
         {
           tooltip: {
@@ -381,10 +351,11 @@ function breakdownChart(
           },
           legend: { top: 0 },
           grid: { left: 8, right: 24, top: 28, bottom: 8, containLabel: true },
-          yAxis: { type: 'category', data: rows.map((r) => String(r.dims[level] ?? '—')) },
+          // Labels take clicks too: a short bar is a small target.
+          yAxis: { type: 'category', data: names, triggerEvent: true },
           xAxis: {
             type: 'value',
-            axisLabel: { formatter: (v: number) => formatValue(v, u, 'axis') },
+            axisLabel: { hideOverlap: true, formatter: (v: number) => formatValue(v, u, 'axis') },
           },
           series: [
             {
@@ -402,23 +373,39 @@ function breakdownChart(
           ],
         },
         dark,
-      );
-      const canDrill =
-        depth !== -1 &&
-        depth < levels.length - 1 &&
-        (levels as readonly string[]).every(
-          (l) => l === 'product' || (FILTER_DIMENSIONS as readonly string[]).includes(l),
-        );
-      if (canDrill) {
-        p.body.title = t('drillHint');
-        chart.on('click', (e) => {
-          const value = (e as { name?: string }).name;
-          if (value) update({ filters: { ...getState().filters, [level]: value } });
-        });
-      }
-      p.setChart(chart);
-      p.el.setAttribute('data-ready', '1');
-      p.el.setAttribute('data-values', JSON.stringify(rows.map((r) => r.dims[level])));
+      ).then((chart) => {
+        const canDrill =
+          depth !== -1 &&
+          depth < levels.length - 1 &&
+          (levels as readonly string[]).every(
+            (l) => l === 'product' || (FILTER_DIMENSIONS as readonly string[]).includes(l),
+          );
+        if (canDrill) {
+          p.body.title = t('drillHint');
+          // Bars show names; the filter takes the member's id.
+          const drill = (i: number | undefined) => {
+            const value = i === undefined || i < 0 ? null : rows[i]?.dims[level];
+            if (value != null)
+              update({ filters: { ...getState().filters, [level]: String(value) } });
+          };
+          chart.on('click', (e) => {
+            const ev = e as { componentType?: string; dataIndex?: number; value?: unknown };
+            drill(ev.componentType === 'yAxis' ? names.indexOf(String(ev.value)) : ev.dataIndex);
+          });
+          // A click anywhere on a bar's row, beside the bar, drills too.
+          chart.getZr().on('click', (ev) => {
+            if (ev.target) return;
+            const at = [ev.offsetX, ev.offsetY];
+            if (!chart.containPixel('grid', at)) return;
+            const y = (chart.convertFromPixel('grid', at) as number[])[1];
+            drill(y === undefined ? undefined : Math.round(y));
+          });
+        }
+        p.setChart(chart);
+        p.el.setAttribute('data-ready', '1');
+        p.el.setAttribute('data-values', JSON.stringify(rows.map((r) => r.dims[level])));
+        p.el.setAttribute('data-labels', JSON.stringify(names));
+      });
     },
     (e) => errorInto(p, e),
   );
@@ -438,24 +425,7 @@ function seriesChart(
       ? `${names.join(', ')} — ${ctx.dimLabel(spec.by)}`
       : names.join(spec.kind === 'funnel' ? ' → ' : ', ');
   const p = panel(title, `${spec.kind}-${index}`);
-  const where = whereOf(state);
-  const req: QueryRequest =
-    spec.kind === 'trend'
-      ? withWhere(
-          {
-            kpis: [...spec.kpis],
-            from: ctx.range.from,
-            to: ctx.range.to,
-            grain: sparkGrain(ctx.range.from, ctx.range.to),
-          },
-          where,
-        )
-      : spec.kind === 'bars'
-        ? withWhere(
-            { kpis: [...spec.kpis], by: [spec.by], from: ctx.range.from, to: ctx.range.to },
-            where,
-          )
-        : withWhere({ kpis: [...spec.kpis], from: ctx.range.from, to: ctx.range.to }, where);
+  const req: QueryRequest = chartQuery(spec, queryContext(ctx, state));
   p.setRequest(req);
   api.query(req).then(
     (res) => {
@@ -480,7 +450,7 @@ function seriesChart(
         const cats =
           spec.kind === 'trend'
             ? res.rows.map((r) => r.period)
-            : res.rows.map((r) => String(r.dims[spec.by] ?? '—'));
+            : res.rows.map((r) => ctx.label(spec.by, r.dims[spec.by]));
         option = {
           tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => formatValue(v as number, u) },
           legend: { top: 0 },
@@ -499,8 +469,10 @@ function seriesChart(
           })),
         };
       }
-      p.setChart(mountChart(p.body, option, dark));
-      p.el.setAttribute('data-ready', '1');
+      void mountChart(p.body, option, dark).then((chart) => {
+        p.setChart(chart);
+        p.el.setAttribute('data-ready', '1');
+      });
     },
     (e) => errorInto(p, e),
   );

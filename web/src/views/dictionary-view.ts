@@ -97,7 +97,7 @@ export function renderDictionary(kpis: readonly KpiSummary[]): HTMLElement {
 }
 
 /** KPI × source system: which systems feed each KPI, and which inputs are still empty. */
-export async function renderSources(): Promise<HTMLElement> {
+export async function renderSources(kpis: ReadonlyMap<string, KpiSummary>): Promise<HTMLElement> {
   const m = await api.sources();
   const systems = m.systems.map((s) => String(s.id ?? s['system'] ?? ''));
   return h(
@@ -125,7 +125,7 @@ export async function renderSources(): Promise<HTMLElement> {
           h(
             'tr',
             { class: k.missing?.length ? 'missing' : '' },
-            h('td', {}, k.id),
+            h('td', { 'data-kpi': k.id, title: k.id }, kpis.get(k.id)?.name[getLang()] ?? k.id),
             h('td', {}, k.area),
             ...systems.map((s) => h('td', { class: 'cell' }, k.sources.includes(s) ? '●' : '')),
             h('td', { class: 'note' }, (k.missing ?? []).map((x) => x.table).join(', ')),

@@ -5,8 +5,24 @@ import { formatValue, getLang, t } from '../i18n.js';
 import type { BoardContext } from './board-view.js';
 import { whereOf } from './board-view.js';
 
-/** "Why did it move": the explain API's drivers and segments for a tile, in a side drawer. */
-export function openExplain(kpi: string, ctx: BoardContext, state: AppState): void {
+export interface ExplainFocus {
+  readonly from: string;
+  readonly to: string;
+  readonly where: Record<string, string[]>;
+  readonly by?: string;
+  readonly vs?: string;
+}
+
+/**
+ * "Why did it move": the explain API's drivers and segments for a tile (or an anomaly of the
+ * feed, with its own window and segment), in a side drawer.
+ */
+export function openExplain(
+  kpi: string,
+  ctx: BoardContext,
+  state: AppState,
+  focus?: ExplainFocus,
+): void {
   document.querySelector('.drawer')?.remove();
   const info = ctx.kpis.get(kpi);
   const u = info ?? { unit: 'number', unit_detail: null };
@@ -23,14 +39,16 @@ export function openExplain(kpi: string, ctx: BoardContext, state: AppState): vo
     body,
   );
   document.body.append(drawer);
-  const where = whereOf(state);
+  const where = focus?.where ?? whereOf(state);
+  const by = focus?.by ?? (state.filters.channel || where['channel'] ? 'region' : 'channel');
+  drawer.setAttribute('data-kpi', kpi);
   api
     .explain({
       kpi,
-      from: ctx.range.from,
-      to: ctx.range.to,
-      vs: state.compare,
-      by: state.filters.channel ? 'region' : 'channel',
+      from: focus?.from ?? ctx.range.from,
+      to: focus?.to ?? ctx.range.to,
+      vs: focus?.vs ?? state.compare,
+      by,
       ...(Object.keys(where).length ? { where } : {}),
     })
     .then((res) => {
@@ -59,7 +77,7 @@ export function openExplain(kpi: string, ctx: BoardContext, state: AppState): vo
         res.drivers.length ? h('h3', {}, t('drivers')) : '',
         ...res.drivers.map((d) => bar(`${d.term} · ${d.driver}`, d.contribution, max)),
         h('h3', {}, t('segments')),
-        ...res.segments.map((s) => bar(String(s.segment ?? '—'), s.contribution, max)),
+        ...res.segments.map((s) => bar(ctx.label(by, s.segment), s.contribution, max)),
         ...res.notes.map((n) => h('p', { class: 'note' }, n)),
       );
     })
