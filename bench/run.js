@@ -1,6 +1,6 @@
 // `npm run bench`: benchmarks measured side by side in one run (the machine is shared and noisy:
 // only ratios within a run mean something). Builds the large demo once into .bench/ (reused).
-//   node bench/run.js [--scale large|medium|small] [--runs 5] [--only sales-pack]
+//   node bench/run.js [--scale large|medium|small] [--runs 5] [--only sales-pack|engines]
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -8,6 +8,7 @@ import { generateDemo } from '../dist/demo/demo-generator.js';
 import { openWorkspace } from '../dist/workspace/workspace.js';
 import { stderrProgress } from '../dist/cli/progress-renderer.js';
 import { salesPackBench } from './sales-pack-bench.js';
+import { enginesBench } from './engines-bench.js';
 
 const { values } = parseArgs({
   options: {
@@ -36,6 +37,9 @@ if (!existsSync(`${dir}/vitrine.yaml`)) {
 const ws = await openWorkspace(dir, { readOnly: true });
 try {
   if (!values.only || values.only === 'sales-pack') await salesPackBench(ws, runs);
+  // Optional: pushes the demo to PostgreSQL (and ClickHouse when configured) first; only on
+  // request, as the push of the large demo takes minutes.
+  if (values.only === 'engines') await enginesBench(ws, runs);
 } finally {
   await ws.close();
 }

@@ -1,3 +1,5 @@
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { KpiDictionary } from '../../src/semantic/dictionary/kpi-dictionary.js';
 import type { QueryRequest, QueryResponse } from '../../src/semantic/query/query-types.js';
 
@@ -118,4 +120,51 @@ export function catalogueKpis(dictionary: KpiDictionary): {
     else kpis.push(e.def.id);
   }
   return { kpis: kpis.sort(), excluded };
+}
+
+interface CachedOutcomes {
+  readonly groups: Array<{ kpis: string[]; res: QueryResponse }>;
+  readonly failed: Array<{ kpi: string; reason: string }>;
+}
+
+/**
+ * DuckDB's answers, computed once per test run and shared by the engine suites of every engine
+ * (each runs in its own worker): a file beside the demo, named by the run (the workers' parent
+ * process), so a later run never reads an earlier run's answers.
+ */
+export async function cachedOutcomes(
+  demoDir: string,
+  name: string,
+  compute: () => Promise<Map<string, Outcome>>,
+): Promise<Map<string, Outcome>> {
+  const file = join(
+    dirname(demoDir),
+    `.engine-suite-duckdb-${process.ppid}-${name.replace(/[^a-z0-9]+/gi, '-')}.json`,
+  );
+  if (existsSync(file)) {
+    try {
+      const saved = JSON.parse(readFileSync(file, 'utf8')) as CachedOutcomes;
+      const out = new Map<string, Outcome>();
+      for (const g of saved.groups) for (const k of g.kpis) out.set(k, { ok: true, res: g.res });
+      for (const f of saved.failed) out.set(f.kpi, { ok: false, reason: f.reason });
+      return out;
+    } catch {
+      // A file being written by another worker: compute it here too.
+    }
+  }
+  const out = await compute();
+  const groups = new Map<QueryResponse, string[]>();
+  const failed: CachedOutcomes['failed'] = [];
+  for (const [k, o] of out) {
+    if (o.ok) groups.set(o.res, [...(groups.get(o.res) ?? []), k]);
+    else failed.push({ kpi: k, reason: o.reason });
+  }
+  const saved: CachedOutcomes = {
+    groups: [...groups].map(([res, kpis]) => ({ kpis, res })),
+    failed,
+  };
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(saved));
+  renameSync(tmp, file);
+  return out;
 }

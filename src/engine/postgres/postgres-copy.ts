@@ -5,8 +5,9 @@ import type { SqlParam } from '../engine.js';
  * COPY … FROM STDIN with `pg` alone. `pg` runs any object with a `submit(connection)` method as
  * a query (its "Submittable" contract) and hands it the COPY sub-protocol messages; this one
  * sends the rows as CSV chunks in CopyData messages. It saves a dependency (pg-copy-streams)
- * for ~60 lines, and it is 3–5x faster than multi-row INSERT with bound parameters (see
- * docs/engines.md, measured with bench/engines-bench.js).
+ * for ~60 lines, and it is ~6x faster than the alternative, multi-row INSERT with bound
+ * parameters in batches of 1,000 rows (100,000 rows of 7 columns into PostgreSQL 15 on the
+ * loopback: COPY 1.3–2.0 s, INSERT 9.9–11.4 s, medians of 3 in two rounds on the shared machine).
  */
 
 /** One CSV field: NULL is an unquoted empty field, every text is quoted (so '' stays ''). */

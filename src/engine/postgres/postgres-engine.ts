@@ -13,7 +13,7 @@ import type {
   SqlParams,
 } from '../engine.js';
 import { CopyFromRows } from './postgres-copy.js';
-import { READER_ROLE, grantReaderSql, readerRoleExists } from './postgres-reader-role.js';
+import { READER_ROLE, canUseReaderRole, grantReaderSql } from './postgres-reader-role.js';
 
 const OID = {
   bool: 16,
@@ -136,7 +136,7 @@ export class PostgresEngine implements Engine {
   private pool: pg.Pool | null;
   private readonly tx = new AsyncLocalStorage<PoolClient>();
   private readonly prepared = new WeakSet<PoolClient>();
-  /** Whether the database has the reader role (checked when the engine opens). */
+  /** Whether the user may switch to the reader role (checked when the engine opens). */
   private readerRole = false;
 
   private constructor(pool: pg.Pool, url: string, readOnly: boolean) {
@@ -159,7 +159,7 @@ export class PostgresEngine implements Engine {
     try {
       const c = await pool.connect();
       try {
-        engine.readerRole = await readerRoleExists(c);
+        engine.readerRole = await canUseReaderRole(c);
       } finally {
         c.release();
       }

@@ -12,6 +12,15 @@ export async function readerRoleExists(c: PoolClient): Promise<boolean> {
   return (res.rowCount ?? 0) > 0;
 }
 
+/** Whether the connected user may switch to the reader role (a member, or a superuser). */
+export async function canUseReaderRole(c: PoolClient): Promise<boolean> {
+  const res = await c.query<{ m: boolean }>(
+    "SELECT pg_has_role(current_user, oid, 'MEMBER') AS m FROM pg_roles WHERE rolname = $1",
+    [READER_ROLE],
+  );
+  return res.rows[0]?.m === true;
+}
+
 /** The statements that create the role (when missing) and grant it reads on this database. */
 export async function grantReaderSql(c: PoolClient): Promise<string[]> {
   const out: string[] = [];

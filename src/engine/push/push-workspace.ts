@@ -140,12 +140,24 @@ async function copyTable(
   const total = Number(span.rows[0]?.['n'] ?? 0);
   progress.start(t.name, total);
   const select = `SELECT ${cols.map(q).join(', ')} FROM ${q(t.name)} WHERE rowid >= $1 AND rowid < $2 ORDER BY rowid`;
+  const read = (from: number) =>
+    source
+      .run(select, [from, from + chunkRows])
+      .then((res) => res.rows.map((r) => cols.map((c) => cell(r[c]))));
   let copied = 0;
-  for (let from = lo; total > 0 && from <= hi; from += chunkRows) {
-    const res = await source.run(select, [from, from + chunkRows]);
-    if (res.rows.length === 0) continue;
-    const rows = res.rows.map((r) => cols.map((c) => cell(r[c])));
-    copied += await target.engine.appendRows(t.name, cols, rows);
+  // The next chunk is read from DuckDB while the target writes the current one.
+  let next = total > 0 && lo <= hi ? read(lo) : null;
+  for (let from = lo; next; from += chunkRows) {
+    const rows = await next;
+    next = from + chunkRows <= hi ? read(from + chunkRows) : null;
+    if (rows.length === 0) continue;
+    try {
+      copied += await target.engine.appendRows(t.name, cols, rows);
+    } catch (e) {
+      // The read under way is abandoned with the table.
+      next?.catch(() => undefined);
+      throw e;
+    }
     progress.update(copied);
   }
   progress.done(`${copied.toLocaleString('en-US')} rows`);

@@ -30,7 +30,9 @@ export const duckdbDialect: Dialect = {
   localHour: (instant, tz) => `hour(timezone(${quoteString(tz)}, ${instant}))`,
   isoWeekday: (date) => `isodow(${date})`,
   monthOfYear: (date) => `month(${date})`,
-  secondsBetween: (from, to) => `(epoch(${to}) - epoch(${from}))`,
+  // Whole microseconds subtracted first: epoch() is a double of ~1.8e9 s, whose difference
+  // loses ~1e-7 s (63.1925 s came out as 63.19249987…, off by 2e-9 relative from PostgreSQL).
+  secondsBetween: (from, to) => `(CAST(epoch_us(${to}) - epoch_us(${from}) AS DOUBLE) / 1000000)`,
   daysBetween: (from, to) => `date_diff('day', CAST(${from} AS DATE), CAST(${to} AS DATE))`,
   aggregate(agg: Exclude<Aggregation, 'last' | 'avg_daily'>, expr: string): string {
     switch (agg) {
