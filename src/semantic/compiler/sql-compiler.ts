@@ -1,6 +1,7 @@
 import { isoDate, MS_PER_DAY } from '../../time/civil-date.js';
 import { VitrineError } from '../../util/errors.js';
-import type { Dialect, SqlValue } from '../dialect/dialect.js';
+import { getTable } from '../../model/model.js';
+import type { Dialect, JoinItem, SqlValue } from '../dialect/dialect.js';
 import type { Expr } from '../expression/expression-ast.js';
 import { collectRefs } from '../expression/expression-ast.js';
 import { parseExpression } from '../expression/expression-parser.js';
@@ -114,24 +115,54 @@ export function lflConditionSql(
   return `${locationSql} IN (SELECT ${q('location_id')} FROM ${q('locations')} WHERE ${q('opened_on')} <= ${d.dateParam(params.add(isoDate(lfl.openedBy)))} AND (${q('closed_on')} IS NULL OR ${q('closed_on')} >= ${d.dateParam(params.add(isoDate(lfl.openUntil)))}))`;
 }
 
+/** The columns of a model table or derived relation, for dialects that carry them by name. */
+function relationColumns(name: string): string[] {
+  const rel = getDerivedRelation(name);
+  if (rel) return [...Object.keys(rel.groupBy), ...Object.keys(rel.aggregates)];
+  return getTable(name).columns.map((c) => c.name);
+}
+
+/**
+ * A join condition with each equality written `earlier = joined`: the same meaning everywhere,
+ * and the order ClickHouse 18.16 needs once the join is nested (it fails to resolve the other).
+ */
+function joinedOnTheRight(e: Expr, joined: string): Expr {
+  if (e.kind !== 'binary') return e;
+  if (e.op === 'and') {
+    return {
+      ...e,
+      left: joinedOnTheRight(e.left, joined),
+      right: joinedOnTheRight(e.right, joined),
+    };
+  }
+  if (e.op !== '=') return e;
+  const only = (x: Expr) => collectRefs(x).every((r) => r.table === joined);
+  return only(e.left) && !only(e.right) ? { ...e, left: e.right, right: e.left } : e;
+}
+
+/** A fact's joins as join-chain items, derived relations written as subqueries. */
+export function joinItems(joins: readonly JoinDef[], ctx: ExpressionContext): JoinItem[] {
+  return joins.map((j) => ({
+    relation: getDerivedRelation(j.table)
+      ? derivedRelationSql(j.table, ctx)
+      : ctx.dialect.joinedTable(j.table),
+    alias: joinName(j),
+    columns: relationColumns(j.table),
+    join: {
+      kind: 'LEFT JOIN' as const,
+      on: expressionSql(joinedOnTheRight(joinCondition(j), joinName(j)), ctx),
+    },
+  }));
+}
+
 /** `base AS base LEFT JOIN table AS table ON …`: the base table and its joins. */
 export function fromSql(base: string, joins: readonly JoinDef[], ctx: ExpressionContext): string {
   const d = ctx.dialect;
-  const rel = joins.length > 0 ? d.joinedTable(base) : d.quoteIdentifier(base);
-  return `${rel} AS ${d.quoteIdentifier(base)}${joinsSql(joins, ctx)}`;
-}
-
-/** ` LEFT JOIN table AS table ON …` for each join, derived relations written as subqueries. */
-export function joinsSql(joins: readonly JoinDef[], ctx: ExpressionContext): string {
-  const q = (s: string) => ctx.dialect.quoteIdentifier(s);
-  return joins
-    .map((j) => {
-      const rel = getDerivedRelation(j.table)
-        ? derivedRelationSql(j.table, ctx)
-        : ctx.dialect.joinedTable(j.table);
-      return ` LEFT JOIN ${rel} AS ${q(joinName(j))} ON ${expressionSql(joinCondition(j), ctx)}`;
-    })
-    .join('');
+  if (joins.length === 0) return `${d.quoteIdentifier(base)} AS ${d.quoteIdentifier(base)}`;
+  return d.joinChain([
+    { relation: d.joinedTable(base), alias: base, columns: relationColumns(base) },
+    ...joinItems(joins, ctx),
+  ]);
 }
 
 function derivedRelationSql(name: string, ctx: ExpressionContext): string {
@@ -246,8 +277,6 @@ export function compilePlan(plan: QueryPlan, options: CompileOptions): CompiledQ
     const keyFilters = scan.filters.filter((f) => [...f.expr.tables].some((t) => fanTables.has(t)));
     const fanOut = keyDims.length > 0 || keyFilters.length > 0;
 
-    const fromTables = (joins: readonly JoinDef[]) => joinsSql(joins, exprCtx);
-
     let from: string;
     const keyDimCol = new Map<string, string>();
     if (fanOut) {
@@ -263,10 +292,23 @@ export function compilePlan(plan: QueryPlan, options: CompileOptions): CompiledQ
       const keyWhere = keyFilters.map((f) => filterSql(f.expr.expr, f.values));
       const keysSql = `(SELECT DISTINCT ${[...keyCols, ...keyDimSql].join(', ')} FROM ${fromSql(base, keyJoins, exprCtx)}${keyWhere.length ? ` WHERE ${keyWhere.join(' AND ')}` : ''})`;
       const keyOn = fact.key
-        .map((k, i) => `${sqlOf(parseModelExpression(k))} = ${q('_keys')}.${q(`k${i}`)}`)
+        .map((k, i) => `${q('_keys')}.${q(`k${i}`)} = ${sqlOf(parseModelExpression(k))}`)
         .join(' AND ');
       const rest = allJoins.filter((j) => !fanTables.has(joinName(j)));
-      from = `${keysSql} AS ${q('_keys')} JOIN ${d.joinedTable(base)} AS ${q(base)} ON ${keyOn}${fromTables(rest)}`;
+      from = d.joinChain([
+        {
+          relation: keysSql,
+          alias: '_keys',
+          columns: [...fact.key.map((_, i) => `k${i}`), ...keyDims.map((x) => `kd_${x.column}`)],
+        },
+        {
+          relation: d.joinedTable(base),
+          alias: base,
+          columns: relationColumns(base),
+          join: { kind: 'JOIN', on: keyOn },
+        },
+        ...joinItems(rest, exprCtx),
+      ]);
     } else {
       from = fromSql(base, allJoins, exprCtx);
     }

@@ -16,6 +16,17 @@ export interface DialectCapabilities {
 
 export type SqlValue = string | number | boolean | null;
 
+/** One FROM item of a join chain: the first has no `join`. */
+export interface JoinItem {
+  /** The relation: a quoted table, `joinedTable(…)`, or a subquery in parentheses. */
+  readonly relation: string;
+  /** Its alias, unquoted. */
+  readonly alias: string;
+  /** The columns it has, for dialects that must carry them through nested joins by name. */
+  readonly columns: readonly string[];
+  readonly join?: { readonly kind: 'JOIN' | 'LEFT JOIN'; readonly on: string };
+}
+
 export interface Dialect {
   readonly name: 'duckdb' | 'postgres' | 'clickhouse';
   readonly capabilities: DialectCapabilities;
@@ -67,6 +78,11 @@ export interface Dialect {
    * by the caller: its quoted name where the engine resolves `table.column` through joins.
    */
   joinedTable(name: string): string;
+  /**
+   * A FROM clause joining `items` in order (`a AS a LEFT JOIN b AS b ON …`); expressions above it
+   * name columns `alias.column` as usual.
+   */
+  joinChain(items: readonly JoinItem[]): string;
   /** Equality where two NULLs are equal (joining rows on dimension values that may be NULL). */
   nullSafeEquals(a: string, b: string): string;
   /** Output of a measure as a double (exact sums are converted once, at the end). */

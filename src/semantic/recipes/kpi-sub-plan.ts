@@ -1,6 +1,6 @@
 import type { Row } from '../../engine/engine.js';
 import { isoDate, parseIsoDate } from '../../time/civil-date.js';
-import { compilePlan, joinsSql, parseModelExpression } from '../compiler/sql-compiler.js';
+import { compilePlan, fromSql, parseModelExpression } from '../compiler/sql-compiler.js';
 import { collectRefs } from '../expression/expression-ast.js';
 import type { Expr } from '../expression/expression-ast.js';
 import { dimensionExpression, requiredJoins } from '../model/semantic-model.js';
@@ -161,8 +161,7 @@ export async function firstDataDay(ctx: RecipeContext, kpi: string): Promise<num
     const tables = collectRefs(e)
       .map((r) => r.table)
       .filter((t): t is string => t !== null);
-    const base = rs.id(s.fact.base);
-    const from = `${base} AS ${base}${joinsSql(requiredJoins(s.fact, tables), rs.exprCtx)}`;
+    const from = fromSql(s.fact.base, requiredJoins(s.fact, tables), rs.exprCtx);
     const col = rs.expr(e);
     const day = s.time.kind === 'timestamp' ? rs.localDate(col) : col;
     parts.add(`SELECT min(${day}) AS ${rs.id('day')} FROM ${from}`);

@@ -6,7 +6,7 @@ import type { ExpressionContext } from '../compiler/expression-sql.js';
 import { expressionSql } from '../compiler/expression-sql.js';
 import {
   BoundParams,
-  joinsSql,
+  fromSql,
   lflConditionSql,
   parseModelExpression,
   periodMapSql,
@@ -246,8 +246,7 @@ export class FactSlice {
 
   /** The base table and the joins every expression used so far needs (call it last). */
   from(): string {
-    const base = this.rs.id(this.fact.base);
-    return `${base} AS ${base}${joinsSql(requiredJoins(this.fact, this.tables), this.rs.exprCtx)}`;
+    return fromSql(this.fact.base, requiredJoins(this.fact, this.tables), this.rs.exprCtx);
   }
 
   /** ` WHERE …` with the filters, scopes and like-for-like perimeter, and `extra` conditions. */

@@ -67,6 +67,13 @@ export const duckdbDialect: Dialect = {
   valuesRelation: (rows, columns, alias) =>
     `(VALUES ${rows.map((r) => `(${r.join(', ')})`).join(', ')}) AS ${alias}(${columns.join(', ')})`,
   joinedTable: (name) => `"${name.replaceAll('"', '""')}"`,
+  joinChain: (items) =>
+    items
+      .map((it) => {
+        const from = `${it.relation} AS "${it.alias.replaceAll('"', '""')}"`;
+        return it.join ? ` ${it.join.kind} ${from} ON ${it.join.on}` : from;
+      })
+      .join(''),
   nullSafeEquals: (a, b) => `(${a} IS NOT DISTINCT FROM ${b})`,
   toDouble: (expr) => `CAST(${expr} AS DOUBLE)`,
   nullDouble: () => 'CAST(NULL AS DOUBLE)',

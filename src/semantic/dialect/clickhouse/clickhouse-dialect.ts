@@ -1,0 +1,203 @@
+import { VitrineError } from '../../../util/errors.js';
+import type { Aggregation } from '../../dictionary/kpi-schema.js';
+import type { Dialect, JoinItem, SqlValue } from '../dialect.js';
+
+/**
+ * ClickHouse SQL that runs on the oldest server Vitrine supports (18.16, Debian's package) and on
+ * current releases (26.x, chDB). 18.16 has no query parameters, CTEs or window functions and one
+ * JOIN per SELECT; see CONTEXT.md for how values and those limits are handled.
+ */
+
+/** Escapes ClickHouse reads inside '…' (and "…"): everything else is taken byte for byte. */
+const NAMED_ESCAPES: Readonly<Record<string, string>> = {
+  '\\': '\\\\',
+  "'": "\\'",
+  '"': '\\"',
+  '`': '\\`',
+  '\u0000': '\\0',
+  '\b': '\\b',
+  '\f': '\\f',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+};
+
+/**
+ * ClickHouse's text literal. Backslash is an escape character in ClickHouse strings (unlike
+ * standard SQL), so it is escaped first-class with the quote; control characters are written as
+ * escapes so that no raw byte below 0x20 reaches the SQL text; other characters (all of Unicode)
+ * go through as UTF-8. A lone UTF-16 surrogate has no UTF-8 form: it would arrive as U+FFFD, a
+ * different value, so it is refused instead.
+ */
+export function clickhouseString(s: string): string {
+  let out = "'";
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i] as string;
+    const code = ch.charCodeAt(0);
+    const named = NAMED_ESCAPES[ch];
+    if (named !== undefined) out += named;
+    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
+    else if (code >= 0xd800 && code <= 0xdfff) {
+      const next = s.charCodeAt(i + 1);
+      if (code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+        out += ch + (s[i + 1] as string);
+        i++;
+      } else {
+        throw new VitrineError(
+          'SQL_LITERAL',
+          `clickhouse: text value has a lone UTF-16 surrogate at position ${i}, which has no UTF-8 form`,
+        );
+      }
+    } else out += ch;
+  }
+  return `${out}'`;
+}
+
+/** Identifiers come from the model and the dictionary; quoting keeps reserved words usable. */
+function quoteIdentifier(name: string): string {
+  if (name.length === 0 || [...name].some((c) => c.charCodeAt(0) < 0x20)) {
+    throw new VitrineError(
+      'SQL_IDENTIFIER',
+      `clickhouse: invalid identifier ${JSON.stringify(name)}`,
+    );
+  }
+  return `"${name.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+}
+
+/**
+ * DuckDB's quantile_cont (linear interpolation between the closest ranks, h = (n-1)·p) written
+ * with arrays, which 18.16 has: its own quantile functions either pick a sample value
+ * (quantileExact) or are approximate above 8192 rows (quantile). The sorted array appears three
+ * times as the same expression, which ClickHouse computes once.
+ */
+function quantileCont(expr: string, p: number): string {
+  const s = `arraySort(groupArray(toFloat64(${expr})))`;
+  const h = `(${p} * (length(${s}) - 1))`;
+  const lo = `arrayElement(${s}, toUInt64(floor(${h})) + 1)`;
+  const hi = `arrayElement(${s}, toUInt64(ceil(${h})) + 1)`;
+  return `if(length(${s}) = 0, NULL, ${lo} + (${h} - floor(${h})) * (${hi} - ${lo}))`;
+}
+
+function joinStep(left: string, item: JoinItem): string {
+  const from = `${item.relation} AS ${quoteIdentifier(item.alias)}`;
+  return item.join ? `${left} ${item.join.kind} ${from} ON ${item.join.on}` : from;
+}
+
+/**
+ * 18.16 runs one JOIN per SELECT. A longer chain is nested: each level selects every column
+ * joined so far under the name `alias.column`, and ClickHouse (18.16 and 26.x alike) resolves
+ * `"alias"."column"` above it to that column. The last join stays outside, so its table keeps
+ * its own alias.
+ */
+function joinChain(items: readonly JoinItem[]): string {
+  const [first, ...rest] = items;
+  if (!first) throw new VitrineError('DIALECT', 'clickhouse: a join chain needs a first item');
+  let from = joinStep('', first);
+  // Names (alias.column) the current `from` exposes through a nested level, and how to read them.
+  let carried: { name: string; read: string }[] = first.columns.map((c) => ({
+    name: `${first.alias}.${c}`,
+    read: `${quoteIdentifier(first.alias)}.${quoteIdentifier(c)}`,
+  }));
+  rest.forEach((item, i) => {
+    if (i > 0) {
+      const prev = rest[i - 1] as JoinItem;
+      const cols = [
+        ...carried,
+        ...prev.columns.map((c) => ({
+          name: `${prev.alias}.${c}`,
+          read: `${quoteIdentifier(prev.alias)}.${quoteIdentifier(c)}`,
+        })),
+      ];
+      const select = cols.map((c) => `${c.read} AS ${quoteIdentifier(c.name)}`).join(', ');
+      from = `(SELECT ${select} FROM ${from}) AS ${quoteIdentifier(`_j${i}`)}`;
+      carried = cols.map((c) => ({ name: c.name, read: quoteIdentifier(c.name) }));
+    }
+    from = joinStep(from, item);
+  });
+  return from;
+}
+
+export const clickhouseDialect: Dialect = {
+  name: 'clickhouse',
+  // 18.16 lacks all three; current servers have them, but one SQL text for both keeps the
+  // results comparable and the compiler has an equivalent plan without them.
+  capabilities: { cte: false, windowFunctions: false, boundParameters: false },
+  quoteIdentifier,
+  // The engine replaces $n by the literal of the n-th value (a tokenizer that skips strings,
+  // quoted identifiers and comments): callers keep one way of passing values for every engine.
+  param: (i) => `$${i}`,
+  literal(value: SqlValue): string {
+    if (value === null) return 'NULL';
+    // 18.16 has no boolean type: booleans are UInt8 there, and 1/0 compare equal to Bool on 26.x.
+    if (typeof value === 'boolean') return value ? '1' : '0';
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) {
+        throw new VitrineError('SQL_LITERAL', `clickhouse: cannot write ${value} in SQL`);
+      }
+      // Parenthesised so that `x - -1` can never read as `x --1` (a comment).
+      return value < 0 || Object.is(value, -0) ? `(${String(value)})` : String(value);
+    }
+    return clickhouseString(value);
+  },
+  dateParam: (p) => `toDate(${p})`,
+  // ISO text with a zone ('…Z'); parseDateTimeBestEffort reads it on 18.16 and 26.x alike.
+  timestampParam: (p) => `parseDateTimeBestEffort(${p}, 'UTC')`,
+  localDate: (instant, tz) => `toDate(${instant}, ${clickhouseString(tz)})`,
+  localHour: (instant, tz) => `toHour(${instant}, ${clickhouseString(tz)})`,
+  isoWeekday: (date) => `toDayOfWeek(${date})`,
+  monthOfYear: (date) => `toMonth(${date})`,
+  // toFloat64 of a DateTime is its epoch seconds, of a DateTime64 with the fraction kept.
+  secondsBetween: (from, to) => `(toFloat64(${to}) - toFloat64(${from}))`,
+  daysBetween: (from, to) => `dateDiff('day', toDate(${from}), toDate(${to}))`,
+  aggregate(agg: Exclude<Aggregation, 'last' | 'avg_daily'>, expr: string): string {
+    switch (agg) {
+      case 'sum':
+        return `sum(${expr})`;
+      case 'count':
+        return `count(${expr})`;
+      case 'count_distinct':
+        return `uniqExact(${expr})`;
+      case 'avg':
+        return `avg(${expr})`;
+      case 'min':
+        return `min(${expr})`;
+      case 'max':
+        return `max(${expr})`;
+      case 'median':
+        return quantileCont(expr, 0.5);
+      case 'p75':
+        return quantileCont(expr, 0.75);
+      case 'p90':
+        return quantileCont(expr, 0.9);
+      default:
+        throw new VitrineError('DIALECT', `clickhouse: unknown aggregation ${String(agg)}`);
+    }
+  },
+  firstBy: (expr, by) => `argMin(${expr}, ${by})`,
+  // DuckDB's concat skips NULLs; ClickHouse's returns NULL and wants strings.
+  concat: (parts) => `concat(${parts.map((p) => `ifNull(toString(${p}), '')`).join(', ')})`,
+  // Decimal division keeps the numerator's scale in ClickHouse; the meaning is DuckDB's double.
+  divide: (a, b) => `(toFloat64(${a}) / nullIf(toFloat64(${b}), 0))`,
+  daySeries: (start, end) =>
+    `arrayJoin(arrayMap(x -> addDays(toDate(${start}), x), range(toUInt32(dateDiff('day', toDate(${start}), toDate(${end})) + 1))))`,
+  addDays: (date, days) => `addDays(toDate(${date}), toInt32(${days}))`,
+  // No VALUES relation with column names on 18.16: one SELECT per row, UNION ALL.
+  valuesRelation(rows, columns, alias) {
+    if (rows.length === 0) {
+      throw new VitrineError('DIALECT', `clickhouse: relation ${alias} needs at least one row`);
+    }
+    const selects = rows.map(
+      (r) => `SELECT ${r.map((v, i) => `${v} AS ${columns[i] as string}`).join(', ')}`,
+    );
+    return `(${selects.join(' UNION ALL ')}) AS ${alias}`;
+  },
+  // 18.16 loses `table.column` qualifiers when it rewrites a Distributed table for its shards
+  // inside a join ("Unknown identifier: orders.order_id"); a subquery keeps them.
+  joinedTable: (name) => `(SELECT * FROM ${quoteIdentifier(name)})`,
+  joinChain,
+  // isNotDistinctFrom is 23.x+; this form is plain SQL both versions evaluate in WHERE.
+  nullSafeEquals: (a, b) => `((${a} = ${b}) OR (isNull(${a}) AND isNull(${b})))`,
+  // Nullable everywhere so that UNION ALL branches have one type (18.16 finds no supertype).
+  toDouble: (expr) => `toNullable(toFloat64(${expr}))`,
+  nullDouble: () => 'CAST(NULL AS Nullable(Float64))',
+};

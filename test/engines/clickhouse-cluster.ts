@@ -1,0 +1,11 @@
+/** The test harness's two-shard 18.16 cluster (shared with the engines benchmark). */
+export {
+  CLICKHOUSE_SERVER,
+  CLUSTER_NAME,
+  clickhouseServerMissing,
+  startClickHouseCluster,
+} from '../../src/engine/clickhouse/clickhouse-local-cluster.js';
+export type {
+  ClickHouseCluster,
+  ClickHouseShard,
+} from '../../src/engine/clickhouse/clickhouse-local-cluster.js';
