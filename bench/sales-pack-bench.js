@@ -36,12 +36,14 @@ const LINES = `SELECT ${ODAY} AS day, o.channel_id,
   WHERE ${VALID} AND ${RANGE(ODAY)} GROUP BY 1, 2`;
 const ORDERS = `SELECT ${ODAY} AS day, o.channel_id, count(*) AS orders, count(DISTINCT o.customer_id) AS customers
   FROM orders o WHERE ${VALID} AND ${RANGE(ODAY)} GROUP BY 1, 2`;
+// Returned goods go back into stock at the cost they left it: the order-day rate (see returned_cogs).
 const RETURNS = `SELECT ${RDAY} AS day, coalesce(r.channel_id, o.channel_id) AS channel_id,
     sum(r.refund_amount * ${RATE('o.currency')}) AS refunds,
     sum(r.quantity) AS runits,
-    sum(r.quantity * l.unit_cost * ${RATE('o.currency')}) AS rcogs
+    sum(r.quantity * l.unit_cost * CASE WHEN o.currency = 'EUR' THEN 1 ELSE fo.rate_to_reporting END) AS rcogs
   FROM returns r JOIN orders o ON o.order_id = r.order_id
   LEFT JOIN order_lines l ON l.order_id = r.order_id AND l.line_no = r.line_no ${FX('o.currency', RDAY)}
+  LEFT JOIN fx_rates fo ON fo.currency = o.currency AND fo.rate_on = ${ODAY}
   WHERE ${RANGE(RDAY)} GROUP BY 1, 2`;
 
 export const HAND_WRITTEN = `WITH li AS (${LINES}), od AS (${ORDERS}), rt AS (${RETURNS})
