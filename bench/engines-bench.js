@@ -58,7 +58,9 @@ export async function enginesBench(ws, runs, options = {}) {
   // ClickHouse: a server named by VITRINE_BENCH_CLICKHOUSE (and its cluster), or else a
   // throwaway two-shard cluster of Debian's clickhouse-server 18.16 started here, as the tests do.
   let chCluster = null;
-  if (process.env['VITRINE_BENCH_CLICKHOUSE']) {
+  if (process.env['VITRINE_BENCH_NO_CLICKHOUSE'] === '1') {
+    console.log('engines: ClickHouse skipped (VITRINE_BENCH_NO_CLICKHOUSE=1)');
+  } else if (process.env['VITRINE_BENCH_CLICKHOUSE']) {
     targets.push({
       name: 'clickhouse',
       url: process.env['VITRINE_BENCH_CLICKHOUSE'],
