@@ -44,10 +44,13 @@ describe.skipIf(missing !== null)(
     });
 
     afterAll(async () => {
-      for (const s of shards) await s.close();
-      await engine?.close();
-      await ws?.close();
-      await cluster?.stop();
+      try {
+        for (const s of shards) await s.close();
+        await engine?.close();
+        await ws?.close();
+      } finally {
+        await cluster?.stop();
+      }
     });
 
     it('push spreads order_lines over both shards, and the parts add up', async () => {

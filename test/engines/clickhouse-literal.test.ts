@@ -109,8 +109,11 @@ function literalSuite(
       engine = await open();
     });
     afterAll(async () => {
-      await engine?.close();
-      await close?.();
+      try {
+        await engine?.close();
+      } finally {
+        await close?.();
+      }
     });
 
     it('round-trips the nasty strings', async () => {

@@ -124,6 +124,11 @@ export async function startClickHouseCluster(shards = 2): Promise<ClickHouseClus
     .join('');
   const procs: ChildProcess[] = [];
   const out: ClickHouseShard[] = [];
+  // A test runner that ends without calling stop() (a timed-out hook) must not leave servers.
+  const killAll = () => {
+    for (const p of procs) if (p.exitCode === null) p.kill('SIGKILL');
+  };
+  process.once('exit', killAll);
   const stop = async () => {
     await Promise.all(
       procs.map(
@@ -139,6 +144,7 @@ export async function startClickHouseCluster(shards = 2): Promise<ClickHouseClus
           }),
       ),
     );
+    process.removeListener('exit', killAll);
     rmSync(root, { recursive: true, force: true });
   };
   try {
