@@ -39,7 +39,7 @@ export function defaultStaticDir(): string | null {
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const secret = readSecret(options.workspaceDir);
   const workspace = await WorkspaceHandle.open(options.workspaceDir);
-  const { app, warmUp } = createApp({
+  const { app, warmUp, stopWarmUp } = createApp({
     workspace,
     dictionary: loadDictionary({ workspaceDir: workspace.dir }),
     secret,
@@ -77,6 +77,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     url: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`,
     port,
     close: async () => {
+      stopWarmUp();
       await warmedUp.catch(() => 0);
       await new Promise<void>((r) => server.close(() => r()));
       await workspace.close();

@@ -75,6 +75,8 @@ export interface AppOptions {
 const WARM_UP_QUERIES = 60;
 /** Distinct token scopes whose direction board is computed at start (beyond the unscoped one). */
 const WARM_UP_SCOPES = 20;
+/** The background warm-up waits for this long without any request before each query. */
+const QUIET_MS = 1500;
 
 type Env = { Variables: { auth: TokenInfo; detail: unknown } };
 
@@ -153,6 +155,8 @@ export interface VitrineApp {
    * `onFirstBoard` is called once every scope's direction board is in the cache.
    */
   warmUp(onFirstBoard?: (queries: number) => void): Promise<number>;
+  /** Ends the warm-up after the query it is running (the server is closing). */
+  stopWarmUp(): void;
 }
 
 /** An error as the API renders it, for a handler's answer or one item of a batch. */
@@ -239,14 +243,26 @@ export function createApp(options: AppOptions): VitrineApp {
     return { res: roleAtLeast(auth.role, 'analyst') ? res : { ...res, sql: [] }, hit };
   };
 
-  // Requests being answered: the background warm-up waits for none before each of its queries,
-  // so that a person opening a board never queues behind the boards nobody opened yet.
+  // Requests being answered (pages, files and API calls): the background warm-up starts each of
+  // its queries only when none is, and none was for a moment (a page asks for its script, then
+  // for its data: a gap that is not idleness), so that a person opening a board never queues
+  // behind the boards nobody opened yet.
   let inFlight = 0;
+  let lastActivity = 0;
+  /** Set when the server closes: the warm-up ends after the query it is running. */
+  let stopped = false;
   let idle: (() => void)[] = [];
-  const whenIdle = (): Promise<void> =>
-    inFlight === 0 ? Promise.resolve() : new Promise((r) => idle.push(r));
+  const whenIdle = async (): Promise<void> => {
+    for (;;) {
+      if (inFlight > 0) await new Promise<void>((r) => idle.push(r));
+      const quiet = lastActivity + QUIET_MS - Date.now();
+      if (inFlight === 0 && quiet <= 0) return;
+      if (quiet > 0) await new Promise((r) => setTimeout(r, quiet));
+    }
+  };
   const release = () => {
     inFlight--;
+    lastActivity = Date.now();
     if (inFlight === 0) {
       const waiting = idle;
       idle = [];
@@ -260,9 +276,9 @@ export function createApp(options: AppOptions): VitrineApp {
     if (!parsed.success) return 0;
     const request = parsed.data as QueryRequest;
     const key = QueryCache.key('query', scopes, request);
-    if (cache.has(key)) return 0;
+    if (cache.has(key) || stopped) return 0;
     await whenIdle();
-    if (cache.has(key)) return 0;
+    if (cache.has(key) || stopped) return 0;
     try {
       await cache.get(key, () =>
         workspace.read((engine) =>
@@ -334,6 +350,8 @@ export function createApp(options: AppOptions): VitrineApp {
       // Keyed by the scopes of the token that asked, as its own requests will be.
       const key = QueryCache.key('query', auth.scopes, request);
       if (cache.has(key)) continue;
+      await whenIdle();
+      if (stopped) break;
       try {
         await cache.get(key, () =>
           workspace.read((engine) => runQuery(ctxFor(auth)(engine), request)),
@@ -360,15 +378,20 @@ export function createApp(options: AppOptions): VitrineApp {
     );
   });
 
-  // Every API call is audited, answered or refused.
-  app.use('/api/*', async (c, next) => {
-    const start = Date.now();
+  app.use('*', async (_c, next) => {
     inFlight++;
+    lastActivity = Date.now();
     try {
       await next();
     } finally {
       release();
     }
+  });
+
+  // Every API call is audited, answered or refused.
+  app.use('/api/*', async (c, next) => {
+    const start = Date.now();
+    await next();
     const auth = c.get('auth') as TokenInfo | undefined;
     writeAudit(workspace.dir, {
       at: new Date(start).toISOString(),
@@ -752,5 +775,11 @@ export function createApp(options: AppOptions): VitrineApp {
     return c.body(readFileSync(file));
   });
 
-  return { app, warmUp };
+  return {
+    app,
+    warmUp,
+    stopWarmUp: () => {
+      stopped = true;
+    },
+  };
 }

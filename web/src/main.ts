@@ -6,7 +6,7 @@ import type { AppState, CompareKind, FilterDimension } from './app-state.js';
 import { FILTER_DIMENSIONS, getState, onChange, update } from './app-state.js';
 import type { AnalysisId } from './boards.js';
 import { ANALYSES, BOARDS } from './boards.js';
-import { disposeCharts, preloadCharts } from './charts.js';
+import { disposeCharts } from './charts.js';
 import type { Preset } from './dates.js';
 import { PRESETS, presetRange } from './dates.js';
 import { h } from './dom.js';
@@ -341,7 +341,6 @@ function waitForTiles(): Promise<void> {
 async function boot(): Promise<void> {
   setLang(getState().lang);
   if (!storedToken()) return signIn();
-  preloadCharts();
   try {
     const { me, workspace: ws, kpis } = await api.session();
     setCurrency(ws.reporting_currency);

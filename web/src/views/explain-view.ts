@@ -39,6 +39,8 @@ export function openExplain(
     body,
   );
   document.body.append(drawer);
+  // Drivers are named by KPI id; show the dictionary's name when there is one.
+  const name = (id: string) => ctx.kpis.get(id)?.name[getLang()] ?? id;
   const where = focus?.where ?? whereOf(state);
   const by = focus?.by ?? (state.filters.channel || where['channel'] ? 'region' : 'channel');
   drawer.setAttribute('data-kpi', kpi);
@@ -75,7 +77,7 @@ export function openExplain(
           `${formatValue(res.comparison, u)} → ${formatValue(res.value, u)} (${formatValue(res.change, u)})`,
         ),
         res.drivers.length ? h('h3', {}, t('drivers')) : '',
-        ...res.drivers.map((d) => bar(`${d.term} · ${d.driver}`, d.contribution, max)),
+        ...res.drivers.map((d) => bar(`${name(d.term)} · ${name(d.driver)}`, d.contribution, max)),
         h('h3', {}, t('segments')),
         ...res.segments.map((s) => bar(ctx.label(by, s.segment), s.contribution, max)),
         ...res.notes.map((n) => h('p', { class: 'note' }, n)),
