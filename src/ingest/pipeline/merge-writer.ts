@@ -13,6 +13,20 @@ export interface MergeCounts {
 }
 
 /**
+ * Runs a write with the engine free to insert rows in any order: a model table has no row order
+ * (the candidate relation does — its positions give lines — and keeps it), and an unordered
+ * insert is written in parallel.
+ */
+async function unordered<T>(run: RunState, write: () => Promise<T>): Promise<T> {
+  await run.engine.exec('SET preserve_insertion_order = false');
+  try {
+    return await write();
+  } finally {
+    await run.engine.exec('SET preserve_insertion_order = true');
+  }
+}
+
+/**
  * Writes the accepted records of a candidate set into its model table by natural key: new keys
  * are inserted, changed records updated, records equal to the stored row left alone (counted as
  * duplicates). In `patch` mode an empty value keeps the stored one; in `insert-missing` mode
@@ -45,8 +59,8 @@ export async function mergeCandidates(
   const empty = (await run.count(`SELECT count(*) FROM (SELECT 1 FROM ${target} LIMIT 1)`)) === 0;
   if (empty || table.key.length === 0) {
     run.progress.start(`writing ${table.name}`, 0);
-    const loaded = await run.change(
-      `INSERT INTO ${target} (${allCols}) SELECT ${allCols} FROM ${cand} WHERE ${good}`,
+    const loaded = await unordered(run, () =>
+      run.change(`INSERT INTO ${target} (${allCols}) SELECT ${allCols} FROM ${cand} WHERE ${good}`),
     );
     run.progress.done(`${loaded.toLocaleString('en-US')} rows`);
     return { removed, loaded, updated: 0, unchanged: 0 };
