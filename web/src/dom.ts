@@ -16,6 +16,16 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return el;
 }
 
+/** Downloads rows as CSV (first row the header): fields with a quote, comma, semicolon or newline are quoted. */
+export function downloadCsv(name: string, rows: ReadonlyArray<ReadonlyArray<unknown>>): void {
+  const esc = (v: unknown) => {
+    const s = v === null || v === undefined ? '' : String(v);
+    return /[",\n;]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  const lines = rows.map((r) => r.map(esc).join(','));
+  download(name, new Blob([`${lines.join('\n')}\n`], { type: 'text/csv' }));
+}
+
 export function download(name: string, blob: Blob): void {
   const a = h('a', { href: URL.createObjectURL(blob), download: name });
   document.body.append(a);

@@ -5,7 +5,7 @@ import type { AnalysisId } from '../boards.js';
 import type { Chart } from '../charts.js';
 import { PALETTE, mountChart } from '../charts.js';
 import { addDays } from '../dates.js';
-import { download, h } from '../dom.js';
+import { download, downloadCsv, h } from '../dom.js';
 import type { MessageKey } from '../i18n.js';
 import { formatChangePct, formatDate, formatValue, getLang, t } from '../i18n.js';
 import type { BoardContext } from './board-view.js';
@@ -62,17 +62,11 @@ interface Column {
 /** A table with a CSV export of exactly the rows shown. */
 function dataTable(id: string, title: string, columns: Column[], rows: Obj[]): HTMLElement {
   const value = (c: Column, r: Obj) => (c.value ? c.value(r) : r[c.key]);
-  const csv = () => {
-    const esc = (v: unknown) => {
-      const s = v === null || v === undefined ? '' : String(v);
-      return /[",\n;]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-    };
-    const lines = [
-      columns.map((c) => esc(c.label)).join(','),
-      ...rows.map((r) => columns.map((c) => esc(value(c, r))).join(',')),
-    ];
-    download(`${id}.csv`, new Blob([`${lines.join('\n')}\n`], { type: 'text/csv' }));
-  };
+  const csv = () =>
+    downloadCsv(`${id}.csv`, [
+      columns.map((c) => c.label),
+      ...rows.map((r) => columns.map((c) => value(c, r))),
+    ]);
   return h(
     'section',
     { class: 'panel wide', 'data-table': id },

@@ -1,6 +1,6 @@
 import type { DataQuality } from '../api-client.js';
 import { ApiError, api } from '../api-client.js';
-import { download, h } from '../dom.js';
+import { downloadCsv, h } from '../dom.js';
 import { formatDate, formatValue, t } from '../i18n.js';
 
 /**
@@ -19,11 +19,7 @@ function table(
   rows: string[][],
   cls?: (i: number) => string,
 ): HTMLElement {
-  const csv = () => {
-    const esc = (v: string) => (/[",\n;]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-    const lines = [head, ...rows].map((r) => r.map(esc).join(','));
-    download(`${id}.csv`, new Blob([`${lines.join('\n')}\n`], { type: 'text/csv' }));
-  };
+  const csv = () => downloadCsv(`${id}.csv`, [head, ...rows]);
   return h(
     'section',
     { class: 'panel wide', 'data-table': id },
