@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { workspaceConfigSchema } from '../workspace/workspace-config.js';
 import { calendarFromConfig, calendarOptionsFromConfig } from './calendar.js';
 import { isoDate, parseIsoDate } from './civil-date.js';
 
@@ -38,5 +40,28 @@ describe('calendars from a workspace', () => {
         fiscal_calendar: { kind: 'retail-454', year_start_month: 2 },
       }).retail,
     ).toEqual({ weekStart: 'sunday', yearEndMonth: 1 });
+  });
+
+  it('gives a retail-454 workspace that says no more the NRF calendar, and keeps what it says', () => {
+    const config = (yaml: string) =>
+      workspaceConfigSchema.parse(parse(`name: shop\nreporting_currency: USD\n${yaml}`));
+    const nrf = config('fiscal_calendar: { kind: retail-454 }');
+    expect(nrf.week_start).toBe('sunday');
+    expect(nrf.fiscal_calendar.year_start_month).toBe(2);
+    const cal = calendarFromConfig(nrf);
+    // NRF fiscal 2024: Sun 4 Feb 2024 to Sat 1 Feb 2025 (53 weeks); Wed 15 Jan 2025 is in its
+    // week from Sun 12 Jan.
+    expect(isoDate(cal.yearStart(d('2024-06-01')))).toBe('2024-02-04');
+    expect(isoDate(cal.weekStart(d('2025-01-15')))).toBe('2025-01-12');
+    // Written values win over the retail defaults; a civil workspace keeps ISO weeks, January.
+    const mondays = config('week_start: monday\nfiscal_calendar: { kind: retail-454 }');
+    expect(mondays.week_start).toBe('monday');
+    expect(calendarOptionsFromConfig(mondays).retail).toEqual({
+      weekStart: 'monday',
+      yearEndMonth: 1,
+    });
+    const civil = config('');
+    expect(civil.week_start).toBe('monday');
+    expect(civil.fiscal_calendar).toEqual({ kind: 'civil', year_start_month: 1 });
   });
 });

@@ -15,23 +15,41 @@ const engineSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 
-export const workspaceConfigSchema = z.object({
-  name: z.string().min(1),
-  reporting_currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR'),
-  locale: z.enum(['en-GB', 'en-US', 'fr-FR']).default('fr-FR'),
-  timezone: z.string().min(1).default('Europe/Paris'),
-  week_start: z.enum(['monday', 'sunday']).default('monday'),
-  fiscal_calendar: z
-    .object({
-      kind: z.enum(['civil', 'retail-454']).default('civil'),
-      /** First month of the fiscal year (1 = January). */
-      year_start_month: z.number().int().min(1).max(12).default(1),
-    })
-    .default({ kind: 'civil', year_start_month: 1 }),
-  engine: engineSchema.default({ kind: 'duckdb', path: 'vitrine.duckdb' }),
-});
+/**
+ * Week start and fiscal year start have no fixed default: a civil workspace weeks from Monday
+ * (ISO 8601) with a January year; a retail-454 workspace that says no more follows the NRF
+ * calendar, Sunday weeks and a year nominally starting in February (ending on the Saturday
+ * nearest the end of January). Values written in the file always win.
+ */
+export const workspaceConfigSchema = z
+  .object({
+    name: z.string().min(1),
+    reporting_currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR'),
+    locale: z.enum(['en-GB', 'en-US', 'fr-FR']).default('fr-FR'),
+    timezone: z.string().min(1).default('Europe/Paris'),
+    week_start: z.enum(['monday', 'sunday']).optional(),
+    fiscal_calendar: z
+      .object({
+        kind: z.enum(['civil', 'retail-454']).default('civil'),
+        /** First month of the fiscal year (1 = January). */
+        year_start_month: z.number().int().min(1).max(12).optional(),
+      })
+      .default({ kind: 'civil' }),
+    engine: engineSchema.default({ kind: 'duckdb', path: 'vitrine.duckdb' }),
+  })
+  .transform((c) => {
+    const retail = c.fiscal_calendar.kind === 'retail-454';
+    return {
+      ...c,
+      week_start: c.week_start ?? (retail ? ('sunday' as const) : ('monday' as const)),
+      fiscal_calendar: {
+        kind: c.fiscal_calendar.kind,
+        year_start_month: c.fiscal_calendar.year_start_month ?? (retail ? 2 : 1),
+      },
+    };
+  });
 
-export type WorkspaceConfig = z.infer<typeof workspaceConfigSchema>;
+export type WorkspaceConfig = z.output<typeof workspaceConfigSchema>;
 
 export function defaultConfig(name: string): WorkspaceConfig {
   return workspaceConfigSchema.parse({ name, reporting_currency: 'EUR' });
