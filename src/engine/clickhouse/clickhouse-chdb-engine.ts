@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { clickhouseDialect } from '../../semantic/dialect/clickhouse/clickhouse-dialect.js';
 import { VitrineError, oneLine } from '../../util/errors.js';
@@ -81,6 +82,17 @@ export async function openChdbEngine(
       } catch (e) {
         throw fail(e, `INSERT INTO ${table}`);
       }
+    },
+    async insertFile(table, columns, path, onBytes) {
+      const q = clickhouseDialect.quoteIdentifier;
+      // The embedded server reads the file itself.
+      const sql = `INSERT INTO ${q(table)} (${columns.map(q).join(', ')}) FROM INFILE ${clickhouseDialect.literal(path)} SETTINGS format_csv_allow_single_quotes = 0 FORMAT CSV`;
+      try {
+        await session.queryAsync(sql, { format: 'TabSeparated' });
+      } catch (e) {
+        throw fail(e, sql);
+      }
+      onBytes?.((await stat(path)).size);
     },
     async close() {
       session.close();

@@ -201,6 +201,18 @@ export function clickhouseDateTime(value: string, fraction: boolean): string {
   return fraction ? `${base}.${pad(d.getUTCMilliseconds(), 3)}` : base;
 }
 
+/**
+ * Digits of the fraction of a second a column of this type keeps: 0 for DateTime, p for
+ * DateTime64(p, …); null for a type that is no instant. Bulk loads write instants with exactly
+ * these digits, truncated, as `clickhouseDateTime` does.
+ */
+export function clickhouseInstantDigits(type: string): number | null {
+  const t = baseType(type);
+  if (/^DateTime(\(|$)/.test(t)) return 0;
+  const m = /^DateTime64\((\d+)/.exec(t);
+  return m ? Number(m[1]) : null;
+}
+
 type CellWriter = (v: string | number) => string;
 
 function writerFor(type: string): CellWriter {

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { Readable } from 'node:stream';
 import pg from 'pg';
 import type { FieldDef, PoolClient, QueryResult as PgResult } from 'pg';
 import { VitrineError, oneLine } from '../../util/errors.js';
@@ -12,7 +13,8 @@ import type {
   SqlParam,
   SqlParams,
 } from '../engine.js';
-import { CopyFromRows } from './postgres-copy.js';
+import { openFileCounting } from '../file-stream.js';
+import { CopyFromStream, csvRows } from './postgres-copy.js';
 import { READER_ROLE, canUseReaderRole, grantReaderSql } from './postgres-reader-role.js';
 
 const OID = {
@@ -266,10 +268,31 @@ export class PostgresEngine implements Engine {
     rows: ReadonlyArray<ReadonlyArray<SqlParam>>,
   ): Promise<number> {
     if (rows.length === 0) return 0;
+    return this.copyFrom(table, columns, Readable.from([Buffer.from(csvRows(rows), 'utf8')]));
+  }
+
+  /**
+   * Streams a CSV file into a table with COPY (`vitrine push`): NULL is an unquoted empty field,
+   * text is quoted, no header. `onBytes` is told of every piece of the file sent.
+   */
+  async copyFromFile(
+    table: string,
+    columns: readonly string[],
+    path: string,
+    onBytes?: (bytes: number) => void,
+  ): Promise<number> {
+    return this.copyFrom(table, columns, openFileCounting(path, onBytes));
+  }
+
+  private async copyFrom(
+    table: string,
+    columns: readonly string[],
+    data: Readable,
+  ): Promise<number> {
     const q = (s: string) => `"${s.replaceAll('"', '""')}"`;
-    const copy = new CopyFromRows(
+    const copy = new CopyFromStream(
       `COPY ${q(table)} (${columns.map(q).join(', ')}) FROM STDIN (FORMAT csv)`,
-      rows,
+      data,
     );
     return this.withClient(async (c) => {
       void c.query(copy as unknown as pg.QueryConfig);

@@ -1,5 +1,10 @@
+import type { TableDef } from '../../model/model-types.js';
 import { VitrineError } from '../../util/errors.js';
+import type { ClickHouseEngine } from '../clickhouse/clickhouse-engine.js';
+import { clickhouseInstantDigits } from '../clickhouse/clickhouse-wire.js';
 import type { Engine, SqlParam } from '../engine.js';
+import type { PostgresEngine } from '../postgres/postgres-engine.js';
+import type { CsvCell, CsvSpec } from './push-export.js';
 
 /** The bookkeeping table of `vitrine push` on the target. */
 export const PUSH_BOOK = '_vitrine_push';
@@ -26,6 +31,22 @@ export interface PushTarget {
   clearTable(table: string): Promise<void>;
   /** After a table is copied: what the engine needs to plan queries over it well. */
   finishTable(table: string): Promise<void>;
+  /** How DuckDB writes a table's rows for this target's bulk load. */
+  csvSpec(t: TableDef): Promise<CsvSpec>;
+  /** Parts a chunk of rows is split into, loaded side by side (a cluster's shards). */
+  parts(): Promise<number>;
+  /** Bulk-loads a file written with `csvSpec` (part < `parts()`), telling of bytes sent. */
+  loadCsv(t: TableDef, file: string, part: number, onBytes: (bytes: number) => void): Promise<void>;
+}
+
+const TEXT_TYPES = new Set(['id', 'text', 'code', 'currency']);
+
+/** PostgreSQL's and DuckDB's CSV: NULL an unquoted empty field, values as DuckDB writes them. */
+function sqlCsvSpec(t: TableDef): CsvSpec {
+  return {
+    nullText: '',
+    cells: t.columns.map((c): CsvCell => ({ kind: TEXT_TYPES.has(c.type) ? 'text' : 'value' })),
+  };
 }
 
 const q = (s: string) => `"${s.replaceAll('"', '""')}"`;
@@ -79,15 +100,91 @@ class SqlPushTarget implements PushTarget {
   async finishTable(table: string): Promise<void> {
     if (this.finish) await this.engine.exec(this.finish(table));
   }
+
+  async csvSpec(t: TableDef): Promise<CsvSpec> {
+    return sqlCsvSpec(t);
+  }
+
+  async parts(): Promise<number> {
+    return 1;
+  }
+
+  /** DuckDB reads the file itself (a workspace pushed to another DuckDB database). */
+  async loadCsv(t: TableDef, file: string, _part: number, onBytes: (n: number) => void) {
+    const cols = t.columns.map((c) => q(c.name)).join(', ');
+    const path = `'${file.replaceAll("'", "''")}'`;
+    // A quoted empty field is an empty text, not NULL.
+    await this.engine.exec(
+      `COPY ${q(t.name)} (${cols}) FROM ${path} (FORMAT csv, HEADER false, DELIMITER ',', QUOTE '"', ESCAPE '"', NULLSTR '', ALLOW_QUOTED_NULLS false)`,
+    );
+    onBytes(0);
+  }
 }
 
-/** ClickHouse empties a table on every shard (a Distributed table holds no rows itself). */
+class PostgresPushTarget extends SqlPushTarget {
+  override async loadCsv(t: TableDef, file: string, _part: number, onBytes: (n: number) => void) {
+    const pg = this.engine as PostgresEngine;
+    await pg.copyFromFile(
+      t.name,
+      t.columns.map((c) => c.name),
+      file,
+      onBytes,
+    );
+  }
+}
+
+/**
+ * ClickHouse empties a table on every shard (a Distributed table holds no rows itself), and
+ * loads CSV with NULL as `\\N`, booleans as 1/0 (UInt8) and instants as UTC text to the
+ * precision of the column's type.
+ */
 class ClickHousePushTarget extends SqlPushTarget {
-  override async clearTable(table: string): Promise<void> {
-    const engine = this.engine as Engine & { truncateTable?: (t: string) => Promise<void> };
-    if (!engine.truncateTable)
+  private get ch(): ClickHouseEngine {
+    if (this.engine.kind !== 'clickhouse') {
       throw new VitrineError('ENGINE_UNSUPPORTED', 'not a ClickHouse engine');
-    await engine.truncateTable(table);
+    }
+    return this.engine as ClickHouseEngine;
+  }
+
+  override async clearTable(table: string): Promise<void> {
+    await this.ch.truncateTable(table);
+  }
+
+  override async csvSpec(t: TableDef): Promise<CsvSpec> {
+    const types = await this.ch.tableColumns(t.name);
+    const cells = t.columns.map((c): CsvCell => {
+      if (c.type === 'bool') return { kind: 'bool-int' };
+      if (c.type === 'timestamp') {
+        const type = types.get(c.name) ?? '';
+        const digits = clickhouseInstantDigits(type);
+        if (digits === null) {
+          throw new VitrineError(
+            'PUSH_TYPE',
+            `push ${t.name}.${c.name}: an instant, but ${type || 'no'} column on ${this.ch.transport.label}`,
+          );
+        }
+        return { kind: 'utc', digits };
+      }
+      return { kind: TEXT_TYPES.has(c.type) ? 'text' : 'value' };
+    });
+    return { nullText: '\\N', cells };
+  }
+
+  private shards: number | null = null;
+
+  override async parts(): Promise<number> {
+    this.shards ??= await this.ch.directShards();
+    return this.shards;
+  }
+
+  override async loadCsv(t: TableDef, file: string, part: number, onBytes: (n: number) => void) {
+    const shards = await this.parts();
+    await this.ch.insertCsvFile(
+      t.name,
+      t.columns.map((c) => c.name),
+      file,
+      shards > 1 ? { shard: part, onBytes } : { onBytes },
+    );
   }
 }
 
@@ -103,7 +200,7 @@ export function pushTargetFor(engine: Engine, cluster?: string): PushTarget {
         (t) => `DELETE FROM ${q(t)}`,
       );
     case 'postgres':
-      return new SqlPushTarget(
+      return new PostgresPushTarget(
         engine,
         `CREATE TABLE IF NOT EXISTS ${q(PUSH_BOOK)} (${BOOK_COLUMNS('TEXT', 'BIGINT', 'TEXT')})`,
         (t) => `TRUNCATE ${q(t)}`,

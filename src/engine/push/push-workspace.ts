@@ -1,24 +1,31 @@
+import { rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TableDef } from '../../model/model-types.js';
 import { TABLES } from '../../model/tables.js';
-import { VitrineError } from '../../util/errors.js';
+import { VitrineError, oneLine } from '../../util/errors.js';
 import type { Progress } from '../../util/progress.js';
 import { silentProgress } from '../../util/progress.js';
-import type { CellValue, Engine, SqlParam } from '../engine.js';
+import type { CellValue, Engine } from '../engine.js';
 import { createModelOn } from '../engine-model.js';
+import { exportCsv, withTempDir } from './push-export.js';
 import type { PushTarget } from './push-target.js';
 import { pushTargetFor } from './push-target.js';
 
 /**
  * `vitrine push`: copies the canonical model of a DuckDB workspace to another engine. Tables
- * are read in chunks of rowid ranges (never a whole table in memory) and appended with the
- * target's bulk path (COPY on PostgreSQL). Each table is recorded in the target's book when it
+ * are copied in chunks of rowid ranges: DuckDB writes each chunk as a CSV file in the target's
+ * encoding (push-export.ts), which the target's bulk path reads as a stream (COPY FROM STDIN on
+ * PostgreSQL, an INSERT's HTTP body on ClickHouse, the file itself on chDB and DuckDB); rows
+ * never become JavaScript values, and DuckDB writes the next chunk while the target loads the
+ * current one. On a cluster each chunk is split over the shards by rowid. Each table is recorded in the target's book when it
  * starts and when it is finished: a re-run skips finished tables and redoes an unfinished one
  * from scratch. The end is a reconciliation of row counts and of every exact-decimal column's
  * sum, source against target.
  */
 
 const DECIMAL_TYPES = new Set(['money', 'price', 'rate']);
-const DEFAULT_CHUNK_ROWS = 50_000;
+const DEFAULT_CHUNK_ROWS = 500_000;
 
 export interface PushOptions {
   /** The workspace's engine (DuckDB). */
@@ -30,8 +37,11 @@ export interface PushOptions {
   readonly cluster?: string;
   /** Copy every table again, finished or not. */
   readonly restart?: boolean;
+  /** Rows per chunk: DuckDB writes one file per chunk (per shard on a cluster). */
   readonly chunkRows?: number;
   readonly progress?: Progress;
+  /** Where chunk files are written (default: the system's temporary directory). */
+  readonly tempDir?: string;
 }
 
 export interface MoneyCheck {
@@ -87,12 +97,6 @@ export function normaliseDecimal(v: CellValue | undefined): string | null {
   return s;
 }
 
-function cell(v: CellValue | undefined): SqlParam {
-  if (v === undefined || v === null) return null;
-  if (typeof v === 'object') return JSON.stringify(v);
-  return v;
-}
-
 /** Row count and decimal sums of tables on both engines. */
 export async function reconcileTables(
   source: Engine,
@@ -124,14 +128,21 @@ export async function reconcileTables(
   return out;
 }
 
+/** A chunk's files, written by DuckDB, one per part. */
+interface ChunkFiles {
+  readonly files: ReadonlyArray<{ readonly path: string; readonly rows: number }>;
+  readonly rows: number;
+  readonly bytes: number;
+}
+
 async function copyTable(
   source: Engine,
   target: PushTarget,
   t: TableDef,
   chunkRows: number,
   progress: Progress,
+  dir: string,
 ): Promise<number> {
-  const cols = t.columns.map((c) => c.name);
   const span = await source.run(
     `SELECT min(rowid) AS lo, max(rowid) AS hi, count(*) AS n FROM ${q(t.name)}`,
   );
@@ -139,26 +150,52 @@ async function copyTable(
   const hi = Number(span.rows[0]?.['hi'] ?? -1);
   const total = Number(span.rows[0]?.['n'] ?? 0);
   progress.start(t.name, total);
-  const select = `SELECT ${cols.map(q).join(', ')} FROM ${q(t.name)} WHERE rowid >= $1 AND rowid < $2 ORDER BY rowid`;
-  const read = (from: number) =>
-    source
-      .run(select, [from, from + chunkRows])
-      .then((res) => res.rows.map((r) => cols.map((c) => cell(r[c]))));
-  let copied = 0;
-  // The next chunk is read from DuckDB while the target writes the current one.
-  let next = total > 0 && lo <= hi ? read(lo) : null;
-  for (let from = lo; next; from += chunkRows) {
-    const rows = await next;
-    next = from + chunkRows <= hi ? read(from + chunkRows) : null;
-    if (rows.length === 0) continue;
-    try {
-      copied += await target.engine.appendRows(t.name, cols, rows);
-    } catch (e) {
-      // The read under way is abandoned with the table.
-      next?.catch(() => undefined);
-      throw e;
+  const spec = await target.csvSpec(t);
+  const parts = await target.parts();
+  let seq = 0;
+  const write = async (from: number): Promise<ChunkFiles> => {
+    const files: Array<{ path: string; rows: number }> = [];
+    let bytes = 0;
+    for (let index = 0; index < parts; index++) {
+      seq += 1;
+      const path = join(dir, `${t.name}.${seq}.csv`);
+      const range = { from, to: from + chunkRows };
+      const part = parts > 1 ? { index, of: parts } : null;
+      files.push({ path, rows: await exportCsv(source, t, spec, range, part, path) });
+      bytes += (await stat(path)).size;
     }
-    progress.update(copied);
+    return { files, rows: files.reduce((a, f) => a + f.rows, 0), bytes };
+  };
+  let copied = 0;
+  // DuckDB writes the next chunk while the target loads the current one.
+  let next = total > 0 && lo <= hi ? write(lo) : null;
+  for (let from = lo; next; from += chunkRows) {
+    let chunk: ChunkFiles | null = null;
+    try {
+      chunk = await next;
+      next = from + chunkRows <= hi ? write(from + chunkRows) : null;
+      let sent = 0;
+      const base = copied;
+      const rows = chunk.rows;
+      const bytes = Math.max(1, chunk.bytes);
+      const onBytes = (n: number) => {
+        sent += n;
+        progress.update(base + Math.min(rows, Math.floor((rows * sent) / bytes)));
+      };
+      await Promise.all(
+        chunk.files.map((f, part) =>
+          f.rows > 0 ? target.loadCsv(t, f.path, part, onBytes) : Promise.resolve(),
+        ),
+      );
+      copied += rows;
+      progress.update(copied);
+    } catch (e) {
+      // The file being written is waited for (then removed with the directory).
+      await next?.catch(() => undefined);
+      throw new VitrineError('PUSH_COPY', `push ${t.name}: ${oneLine(e)}`);
+    } finally {
+      for (const f of chunk?.files ?? []) await rm(f.path, { force: true });
+    }
   }
   progress.done(`${copied.toLocaleString('en-US')} rows`);
   return copied;
@@ -181,21 +218,24 @@ export async function pushWorkspace(options: PushOptions): Promise<PushReport> {
   await book.ensureBook();
   const done = options.restart ? new Map() : await book.readBook();
   const copied = new Map<string, { skipped: boolean; seconds: number }>();
-  for (const t of tables) {
-    const t0 = Date.now();
-    if (done.get(t.name)?.status === 'done') {
-      progress.info(`${t.name}: already pushed (${done.get(t.name)?.rows ?? 0} rows), skipped`);
-      copied.set(t.name, { skipped: true, seconds: 0 });
-      continue;
+  // Chunk files are written by DuckDB under a temporary directory, removed whatever happens.
+  await withTempDir(options.tempDir ?? tmpdir(), async (dir) => {
+    for (const t of tables) {
+      const t0 = Date.now();
+      if (done.get(t.name)?.status === 'done') {
+        progress.info(`${t.name}: already pushed (${done.get(t.name)?.rows ?? 0} rows), skipped`);
+        copied.set(t.name, { skipped: true, seconds: 0 });
+        continue;
+      }
+      await book.mark(t.name, 'started', 0);
+      // Whatever an interrupted run left is removed: the table is copied whole, once.
+      await book.clearTable(t.name);
+      const n = await copyTable(source, book, t, chunkRows, progress, dir);
+      await book.finishTable(t.name);
+      await book.mark(t.name, 'done', n);
+      copied.set(t.name, { skipped: false, seconds: (Date.now() - t0) / 1000 });
     }
-    await book.mark(t.name, 'started', 0);
-    // Whatever an interrupted run left is removed: the table is copied whole, once.
-    await book.clearTable(t.name);
-    const n = await copyTable(source, book, t, chunkRows, progress);
-    await book.finishTable(t.name);
-    await book.mark(t.name, 'done', n);
-    copied.set(t.name, { skipped: false, seconds: (Date.now() - t0) / 1000 });
-  }
+  });
   const checks = await reconcileTables(source, target, tables);
   const report = checks.map((c) => ({
     ...c,
