@@ -131,6 +131,7 @@ async function addBatch(
   run: RunState,
   sets: Map<string, CandidateSet>,
   batch: RecordBatch,
+  direct = false,
 ): Promise<void> {
   let set = sets.get(batch.table);
   if (!set) {
@@ -140,7 +141,7 @@ async function addBatch(
   switch (batch.kind) {
     case 'file':
       run.progress.start(`reading ${basename(batch.file.path)}`, 0);
-      await set.addFile(batch);
+      await set.addFile(batch, direct);
       run.progress.done(`${set.rows.toLocaleString('en-US')} ${batch.table} records`);
       return;
     case 'relation':
@@ -337,6 +338,9 @@ export async function ingest(ws: Workspace, request: IngestRequest): Promise<Ing
       };
       const sets = new Map<string, CandidateSet>();
       const sourceFiles: SourceFile[] = [];
+      // A load of one table may write its records straight into the (empty) table as it reads
+      // them; a load of several tables stages them all (orders are checked against their lines).
+      const direct = source.tables.length === 1 && source.tables[0] === source.name;
       for (const f of todo) {
         const file: SourceFile = { path: f.path, index: await run.addFile(f.path), facts: f };
         sourceFiles.push(file);
@@ -351,7 +355,9 @@ export async function ingest(ws: Workspace, request: IngestRequest): Promise<Ing
         for (const w of problems) {
           warnings.push(`${w.file}${w.line !== undefined ? `: line ${w.line}` : ''}: ${w.message}`);
         }
-        for await (const batch of source.read(ctx, file, config)) await addBatch(run, sets, batch);
+        for await (const batch of source.read(ctx, file, config)) {
+          await addBatch(run, sets, batch, direct);
+        }
       }
       if (source.finish) {
         for await (const batch of source.finish(ctx, config, sourceFiles)) {

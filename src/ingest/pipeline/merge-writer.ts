@@ -17,7 +17,7 @@ export interface MergeCounts {
  * (the candidate relation does — its positions give lines — and keeps it), and an unordered
  * insert is written in parallel.
  */
-async function unordered<T>(run: RunState, write: () => Promise<T>): Promise<T> {
+export async function unordered<T>(run: RunState, write: () => Promise<T>): Promise<T> {
   await run.engine.exec('SET preserve_insertion_order = false');
   try {
     return await write();
@@ -50,6 +50,15 @@ export async function mergeCandidates(
           : `${a}.${ident(k)} IS NOT DISTINCT FROM ${b}.${ident(k)}`,
       )
       .join(' AND ');
+  const direct = set.writtenDirectly;
+  if (direct !== null) return { removed: 0, loaded: direct, updated: 0, unchanged: 0 };
+  if (set.written !== null) {
+    // Written while read, staged for records refused: kept when the checks across records (keys,
+    // parents) refused none of the records written; otherwise written again from the staging.
+    const kept = await run.count(`SELECT count(*) FROM ${cand} WHERE ${good}`);
+    if (kept === set.written) return { removed: 0, loaded: kept, updated: 0, unchanged: 0 };
+    await run.change(`DELETE FROM ${target}`);
+  }
   let removed = 0;
   if (set.replaceScope) {
     removed = await run.change(
