@@ -110,10 +110,15 @@ export class CopyFromStream {
     this.rowCount = m ? Number(m[1]) : 0;
   }
 
+  /**
+   * The server refused the data or the statement. pg forgets the query on an error (the
+   * ReadyForQuery that follows is not passed on), so the COPY settles here; nothing more is read.
+   */
   handleError(err: Error): void {
     this.error = err;
-    // The server refused the data (or the statement): nothing more is read.
+    this.connection?.stream.off('drain', this.resume);
     this.source.destroy();
+    this.settle?.reject(this.sourceError ?? err);
   }
 
   handleReadyForQuery(): void {
