@@ -6,7 +6,7 @@ import { saltPath } from '../../src/ingest/personal/workspace-salt.js';
 import { qualityReport } from '../../src/ingest/quality/data-quality.js';
 import { loadDictionary } from '../../src/semantic/dictionary/kpi-dictionary.js';
 import type { Workspace } from '../../src/workspace/workspace.js';
-import { fixture, load, rows, tempWorkspace } from './ingest-helpers.js';
+import { fixture, linesWithoutCost, load, rows, tempWorkspace } from './ingest-helpers.js';
 
 let ws: Workspace;
 beforeEach(async () => {
@@ -205,5 +205,81 @@ describe('data-quality report', () => {
     expect((await check()).catalogue).toMatchObject({ products: 2, invalidEan: 2, missingEan: 0 });
     await ws.engine.run(`UPDATE products SET ean = '3701234567891' WHERE sku = 'BG-FIG'`);
     expect((await check()).catalogue).toMatchObject({ products: 2, invalidEan: 1, missingEan: 0 });
+  });
+});
+
+describe('data-quality report: KPIs made incomplete by empty columns', () => {
+  const check = (incompleteAbove?: number) =>
+    qualityReport(ws.engine, loadDictionary({ workspaceDir: ws.dir }), {
+      today: '2025-03-13',
+      timeZone: 'Europe/Paris',
+      ...(incompleteAbove === undefined ? {} : { incompleteAbove }),
+    });
+
+  it('flags gross margin when 3 of 10 order lines have no unit cost, with the rate and the threshold', async () => {
+    await load(ws, 'orders', ['generic/orders.csv']);
+    await load(ws, 'order_lines', [linesWithoutCost()]);
+    const r = await check();
+    expect(r.incompleteAbove).toBe(0.05);
+    const lines = r.tables.find((t) => t.table === 'order_lines');
+    // Optional columns of order_lines: unit_cost (7 of 10), tax_amount (10), promotion_id (0).
+    expect(lines?.columns).toEqual([
+      { column: 'unit_cost', filled: 0.7, empty: 3 },
+      { column: 'tax_amount', filled: 1, empty: 0 },
+      { column: 'promotion_id', filled: 0, empty: 10 },
+    ]);
+    const unitCost = {
+      table: 'order_lines',
+      column: 'unit_cost',
+      role: 'value',
+      rows: 10,
+      empty: 3,
+      emptyRate: 0.3,
+      threshold: 0.05,
+    };
+    const margin = r.kpis.find((k) => k.kpi === 'gross_margin');
+    // gross_margin = net_sales − net_cogs; net_cogs = cogs − returned_cogs; cogs reads the cost.
+    expect(margin?.incomplete).toEqual([{ ...unitCost, via: 'cogs' }]);
+    expect(margin?.reasons).toContain(
+      'order_lines.unit_cost: empty in 3 of 10 rows (30.0 %, above 5.0 %), read through cogs',
+    );
+    expect(r.kpis.find((k) => k.kpi === 'cogs')?.incomplete).toEqual([
+      { ...unitCost, via: 'cogs' },
+    ]);
+    // Net sales reads no cost; the empty promotion ids (no promotion) make nothing incomplete.
+    expect(r.kpis.find((k) => k.kpi === 'net_sales')?.incomplete ?? []).toEqual([]);
+    expect(r.kpis.flatMap((k) => k.incomplete).filter((i) => i.column !== 'unit_cost')).toEqual([]);
+  });
+
+  it('flags nothing when the empty share is not above the threshold (30 % against 30 %)', async () => {
+    await load(ws, 'orders', ['generic/orders.csv']);
+    await load(ws, 'order_lines', [linesWithoutCost()]);
+    const r = await check(0.3);
+    expect(r.kpis.flatMap((k) => k.incomplete)).toEqual([]);
+    const strict = await check(0.29);
+    expect(strict.kpis.find((k) => k.kpi === 'gross_margin')?.incomplete).toHaveLength(1);
+  });
+
+  it('flags the KPIs split by category when products have no category', async () => {
+    // K1..K4, K4 without a category: 1 of 4 = 25 %; K2 has no list price (25 %).
+    await load(ws, 'products', ['generic/products-incomplete.csv']);
+    const r = await check();
+    expect(r.kpis.find((k) => k.kpi === 'margin_by_category')?.incomplete).toEqual([
+      {
+        table: 'products',
+        column: 'category',
+        role: 'dimension',
+        via: 'margin_by_category',
+        rows: 4,
+        empty: 1,
+        emptyRate: 0.25,
+        threshold: 0.05,
+      },
+    ]);
+    expect(r.kpis.find((k) => k.kpi === 'margin_by_category')?.reasons).toContain(
+      'products.category: empty in 1 of 4 rows (25.0 %, above 5.0 %)',
+    );
+    // Net sales is split by nothing and reads no product column.
+    expect(r.kpis.find((k) => k.kpi === 'net_sales')?.incomplete ?? []).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
-import { fixture } from './ingest-helpers.js';
+import { fixture, linesWithoutCost } from './ingest-helpers.js';
 
 const DIST = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
@@ -153,5 +153,69 @@ describe.skipIf(!existsSync(DIST))('ingest commands of the CLI', () => {
     expect(q.tables.find((t) => t.table === 'orders')).toMatchObject({ rows: 7, stale: true });
     const table = await runCli(['check', '--workspace', dir, '--today', '2025-04-10']);
     expect(table.stdout).toMatch(/KPIs whose inputs are stale, empty or incomplete/);
+  });
+
+  it('check --format json flags the KPIs whose input columns are too often empty', async () => {
+    const ws = join(mkdtempSync(join(tmpdir(), 'vitrine-check-cli-')), 'ws');
+    expect((await runCli(['init', ws])).code).toBe(0);
+    const orders = await runCli([
+      'ingest',
+      'orders',
+      fixture('generic/orders.csv'),
+      '--workspace',
+      ws,
+    ]);
+    expect(orders.code, orders.stderr).toBe(0);
+    // 3 of the 10 lines have no unit cost: 30 %.
+    const lines = await runCli(['ingest', 'order_lines', linesWithoutCost(), '--workspace', ws]);
+    expect(lines.code, lines.stderr).toBe(0);
+    const json = await runCli([
+      'check',
+      '--workspace',
+      ws,
+      '--format',
+      'json',
+      '--today',
+      '2025-03-13',
+    ]);
+    expect(json.code, json.stderr).toBe(0);
+    const q = JSON.parse(json.stdout) as {
+      incompleteAbove: number;
+      kpis: Array<{ kpi: string; reasons: string[]; incomplete: unknown[] }>;
+    };
+    expect(q.incompleteAbove).toBe(0.05);
+    const margin = q.kpis.find((k) => k.kpi === 'gross_margin');
+    expect(margin?.incomplete).toEqual([
+      {
+        table: 'order_lines',
+        column: 'unit_cost',
+        role: 'value',
+        via: 'cogs',
+        rows: 10,
+        empty: 3,
+        emptyRate: 0.3,
+        threshold: 0.05,
+      },
+    ]);
+    // With the threshold at 30 %, 30 % empty is not above it.
+    const loose = await runCli([
+      'check',
+      '--workspace',
+      ws,
+      '--format',
+      'json',
+      '--incomplete-above',
+      '30',
+    ]);
+    expect(loose.code, loose.stderr).toBe(0);
+    const l = JSON.parse(loose.stdout) as { kpis: Array<{ incomplete: unknown[] }> };
+    expect(l.kpis.flatMap((k) => k.incomplete)).toEqual([]);
+    const text = await runCli(['check', '--workspace', ws, '--today', '2025-03-13']);
+    expect(text.stdout).toMatch(
+      /\n {2}gross_margin: .*order_lines\.unit_cost: empty in 3 of 10 rows \(30\.0 %, above 5\.0 %\), read through cogs/,
+    );
+    const bad = await runCli(['check', '--workspace', ws, '--incomplete-above', 'half']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/--incomplete-above must be a percentage from 0 to 100/);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -101,4 +101,29 @@ export async function workspaceFingerprint(ws: Workspace): Promise<Record<string
     out[name] = `${res.rows[0]?.['n']}:${res.rows[0]?.['h']}`;
   }
   return out;
+}
+
+/**
+ * Ten order lines of the four orders of generic/orders.csv; three have no unit cost (G1001/3,
+ * G1002/2, G1004/1): 3 of 10 = 30 % of order_lines.unit_cost is empty.
+ */
+export function linesWithoutCost(): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'vitrine-check-')), 'order_lines.csv');
+  writeFileSync(
+    path,
+    [
+      'order_id,line_no,sku,quantity,unit_list_price,unit_price,discount_amount,unit_cost,tax_amount,promotion_id',
+      'G1001,1,SKU-A,1,10.00,10.00,0.00,4.00,2.00,',
+      'G1001,2,SKU-B,1,10.00,10.00,0.00,4.00,2.00,',
+      'G1001,3,SKU-C,1,10.00,10.00,0.00,,2.00,',
+      'G1002,1,SKU-A,1,10.00,10.00,0.00,4.00,2.00,',
+      'G1002,2,SKU-B,1,10.00,10.00,0.00,,2.00,',
+      'G1002,3,SKU-C,1,10.00,10.00,0.00,4.00,2.00,',
+      'G1003,1,SKU-A,1,10.00,10.00,0.00,4.00,2.00,',
+      'G1003,2,SKU-B,1,10.00,10.00,0.00,4.00,2.00,',
+      'G1004,1,SKU-A,1,10.00,10.00,0.00,,2.00,',
+      'G1004,2,SKU-B,1,10.00,10.00,0.00,4.00,2.00,',
+    ].join('\n') + '\n',
+  );
+  return path;
 }

@@ -72,7 +72,10 @@ function renderQuality(r: QualityReport): string {
     for (const s of t.sparseColumns) out.push(`  ${t.table}.${s.column}: ${pct(s.filled)} filled`);
   }
   if (r.kpis.length > 0) {
-    out.push('', `KPIs whose inputs are stale, empty or incomplete (${r.kpis.length}):`);
+    out.push(
+      '',
+      `KPIs whose inputs are stale, empty or incomplete (${r.kpis.length}; a column is incomplete when empty in more than ${pct(r.incompleteAbove)} of its rows):`,
+    );
     for (const k of r.kpis) out.push(`  ${k.kpi}: ${k.reasons.join('; ')}`);
   } else {
     out.push('', 'every active KPI has fresh and complete inputs');
@@ -89,9 +92,20 @@ export function registerCheck(program: Command, io: CliIo): void {
       )
       .option('--format <format>', 'table or json', 'table')
       .option('--today <date>', 'measure freshness against this day (YYYY-MM-DD)')
-      .option('--stale-days <n>', 'data older than n days are stale', '2'),
+      .option('--stale-days <n>', 'data older than n days are stale', '2')
+      .option(
+        '--incomplete-above <percent>',
+        'a KPI is incomplete when a column it adds up or splits by is empty in more than this % of rows',
+        '5',
+      ),
   ).action(
-    async (opts: { workspace?: string; format: string; today?: string; staleDays: string }) => {
+    async (opts: {
+      workspace?: string;
+      format: string;
+      today?: string;
+      staleDays: string;
+      incompleteAbove: string;
+    }) => {
       const format = parseFormat(opts.format, ['table', 'json']);
       const staleDays = Number(opts.staleDays);
       if (!Number.isInteger(staleDays) || staleDays < 0) {
@@ -100,11 +114,19 @@ export function registerCheck(program: Command, io: CliIo): void {
           `--stale-days must be a whole number of days, got "${opts.staleDays}"`,
         );
       }
+      const percent = Number(opts.incompleteAbove);
+      if (opts.incompleteAbove.trim() === '' || !(percent >= 0 && percent < 100)) {
+        throw new VitrineError(
+          'BAD_FLAG',
+          `--incomplete-above must be a percentage from 0 to 100 (excluded), got "${opts.incompleteAbove}"`,
+        );
+      }
       if (opts.today) parseIsoDate(opts.today, '--today');
       const report = await withWorkspace(opts.workspace, { readOnly: true }, (ws) =>
         qualityReport(ws.engine, loadDictionary({ workspaceDir: ws.dir }), {
           ...(opts.today ? { today: opts.today } : {}),
           staleDays,
+          incompleteAbove: percent / 100,
           timeZone: ws.config.timezone,
         }),
       );

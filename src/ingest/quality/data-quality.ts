@@ -2,9 +2,10 @@ import type { Engine } from '../../engine/engine.js';
 import { references } from '../../model/model.js';
 import { TABLES } from '../../model/tables.js';
 import type { KpiDictionary } from '../../semantic/dictionary/kpi-dictionary.js';
-import { tablesReadBy } from '../../semantic/dictionary/kpi-lineage.js';
+import { columnsReadBy, tablesReadBy } from '../../semantic/dictionary/kpi-lineage.js';
 import { isoDate, parseIsoDate, todayEpochDay } from '../../time/civil-date.js';
 import { tableStats } from '../../workspace/table-stats.js';
+import { VitrineError } from '../../util/errors.js';
 import { INTERNAL, hasInternalTables } from '../internal-tables.js';
 import { constant, ident } from '../sql-text.js';
 
@@ -21,6 +22,11 @@ export interface QualityOptions {
   readonly staleDays?: number;
   /** Zone of the local dates of timestamps (the workspace's). */
   readonly timeZone: string;
+  /**
+   * A KPI is incomplete when more than this share of the rows of a table it takes amounts or
+   * splits from have that column empty (default 0.05: 5 %).
+   */
+  readonly incompleteAbove?: number;
 }
 
 export interface Orphans {
@@ -41,6 +47,8 @@ export interface TableQuality {
   readonly completeness: number | null;
   /** Optional columns filled in less than 90 % of the rows. */
   readonly sparseColumns: ReadonlyArray<{ column: string; filled: number }>;
+  /** Every optional column: the share of rows where it is filled, and the rows where it is empty. */
+  readonly columns: ReadonlyArray<{ column: string; filled: number; empty: number }>;
   /** Known duplicates among the records read by every load of the table. */
   readonly duplicateRate: number | null;
   readonly orphans: readonly Orphans[];
@@ -68,9 +76,27 @@ export interface CatalogueQuality {
   readonly invalidEan: number;
 }
 
+/** A column a KPI takes amounts or splits from, empty in too many rows of its table. */
+export interface IncompleteInput {
+  readonly table: string;
+  readonly column: string;
+  /** Amounts the KPI adds up (`value`), or a dimension it is split by. */
+  readonly role: 'value' | 'dimension';
+  /** The KPI that reads the column: the flagged KPI itself or one of its components. */
+  readonly via: string;
+  readonly rows: number;
+  readonly empty: number;
+  /** empty / rows. */
+  readonly emptyRate: number;
+  /** The share above which a column makes a KPI incomplete. */
+  readonly threshold: number;
+}
+
 export interface KpiFlag {
   readonly kpi: string;
   readonly reasons: readonly string[];
+  /** The columns that make the KPI incomplete (each one is also among the reasons). */
+  readonly incomplete: readonly IncompleteInput[];
 }
 
 export interface QualityReport {
@@ -79,10 +105,21 @@ export interface QualityReport {
   readonly tables: readonly TableQuality[];
   readonly sources: readonly SourceFreshness[];
   readonly catalogue: CatalogueQuality;
+  /** The share of empty values above which a KPI's input column makes it incomplete. */
+  readonly incompleteAbove: number;
   readonly kpis: readonly KpiFlag[];
 }
 
 const SPARSE = 0.9;
+const INCOMPLETE_ABOVE = 0.05;
+
+/**
+ * Types whose empty value is unknown, not a fact: an amount or a quantity left empty. An empty
+ * customer id is an anonymous order, an empty delivery date a parcel not yet delivered.
+ */
+const AMOUNT_TYPES = new Set(['money', 'price', 'rate', 'int', 'bigint', 'number']);
+
+const pct = (x: number) => `${(Math.round(x * 1000) / 10).toFixed(1)} %`;
 
 function daysBetween(latest: string | null, today: number): number | null {
   if (latest === null) return null;
@@ -105,6 +142,13 @@ export async function qualityReport(
 ): Promise<QualityReport> {
   const today = options.today ? parseIsoDate(options.today, 'today') : todayEpochDay();
   const staleDays = options.staleDays ?? 2;
+  const incompleteAbove = options.incompleteAbove ?? INCOMPLETE_ABOVE;
+  if (!(incompleteAbove >= 0 && incompleteAbove < 1)) {
+    throw new VitrineError(
+      'BAD_OPTION',
+      `incompleteAbove must be a share from 0 to 1 (excluded), got ${incompleteAbove}`,
+    );
+  }
   const tz = constant(options.timeZone.replaceAll("'", ''));
   const counts = new Map((await tableStats(engine)).map((s) => [s.table, s.rows]));
   const bookkeeping = await hasInternalTables(engine);
@@ -168,6 +212,7 @@ export async function qualityReport(
     const optional = t.columns.filter((c) => !c.required);
     let completeness: number | null = null;
     const sparse: Array<{ column: string; filled: number }> = [];
+    const columns: Array<{ column: string; filled: number; empty: number }> = [];
     if (rows > 0 && optional.length > 0) {
       const res = await engine.run(
         `SELECT ${optional.map((c, i) => `count(${ident(c.name)}) AS c${i}`).join(', ')} FROM ${ident(t.name)}`,
@@ -175,8 +220,10 @@ export async function qualityReport(
       const row = res.rows[0] ?? {};
       let filled = 0;
       optional.forEach((c, i) => {
-        const share = Number(row[`c${i}`] ?? 0) / rows;
+        const count = Number(row[`c${i}`] ?? 0);
+        const share = count / rows;
         filled += share;
+        columns.push({ column: c.name, filled: share, empty: rows - count });
         if (share < SPARSE) sparse.push({ column: c.name, filled: share });
       });
       completeness = filled / optional.length;
@@ -201,6 +248,7 @@ export async function qualityReport(
       stale: age !== null && age > staleDays,
       completeness,
       sparseColumns: sparse,
+      columns,
       duplicateRate: duplicates.get(t.name) ?? null,
       orphans,
       quarantined: q,
@@ -229,6 +277,7 @@ export async function qualityReport(
   for (const entry of dictionary.list()) {
     if (entry.def.status !== 'active') continue;
     const reasons: string[] = [];
+    const incomplete: IncompleteInput[] = [];
     const read = [...tablesReadBy(dictionary, entry.def.id).keys()];
     for (const table of read) {
       const tq = byTable.get(table);
@@ -254,7 +303,40 @@ export async function qualityReport(
         }
       }
     }
-    if (reasons.length > 0) kpis.push({ kpi: entry.def.id, reasons });
+    for (const input of columnsReadBy(dictionary, entry.def.id).values()) {
+      const def = TABLES.find((x) => x.name === input.table)?.columns.find(
+        (c) => c.name === input.column,
+      );
+      if (!def || def.required) continue;
+      if (input.role === 'value' && !AMOUNT_TYPES.has(def.type)) continue;
+      const tq = byTable.get(input.table);
+      const col = tq?.columns.find((c) => c.column === input.column);
+      if (!tq || !col || tq.rows === 0) continue;
+      const emptyRate = col.empty / tq.rows;
+      if (emptyRate <= incompleteAbove) continue;
+      incomplete.push({
+        table: input.table,
+        column: input.column,
+        role: input.role,
+        via: input.kpi,
+        rows: tq.rows,
+        empty: col.empty,
+        emptyRate,
+        threshold: incompleteAbove,
+      });
+      reasons.push(
+        `${input.table}.${input.column}: empty in ${col.empty} of ${tq.rows} rows (${pct(emptyRate)}, above ${pct(incompleteAbove)})${input.kpi === entry.def.id ? '' : `, read through ${input.kpi}`}`,
+      );
+    }
+    if (reasons.length > 0) kpis.push({ kpi: entry.def.id, reasons, incomplete });
   }
-  return { today: isoDate(today), staleDays, tables, sources, catalogue, kpis };
+  return {
+    today: isoDate(today),
+    staleDays,
+    tables,
+    sources,
+    catalogue,
+    incompleteAbove,
+    kpis,
+  };
 }

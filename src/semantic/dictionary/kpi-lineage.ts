@@ -1,6 +1,8 @@
+import { isTableName, getTable } from '../../model/model.js';
+import type { Expr } from '../expression/expression-ast.js';
 import { collectRefs } from '../expression/expression-ast.js';
 import { parseExpression } from '../expression/expression-parser.js';
-import { FACTS } from '../model/facts.js';
+import { DIMENSIONS, FACTS } from '../model/facts.js';
 import {
   getDerivedRelation,
   requiredJoins,
@@ -8,7 +10,7 @@ import {
   underlyingTable,
 } from '../model/semantic-model.js';
 import type { FactDef } from '../model/semantic-model-types.js';
-import { getModel, getRecipe } from './computation-catalogue.js';
+import { getModel, getRecipe, listParam } from './computation-catalogue.js';
 import type { KpiDictionary } from './kpi-dictionary.js';
 import type { KpiDefinition } from './kpi-schema.js';
 import { kpiDependencies } from './kpi-validation.js';
@@ -91,6 +93,135 @@ export function tablesReadBy(dict: KpiDictionary, id: string): Map<string, strin
     const entry = dict.entries.get(kpi);
     if (!entry) return;
     for (const t of directTables(entry.def)) if (!out.has(t)) out.set(t, kpi);
+    for (const dep of kpiDependencies(entry.def)) walk(dep);
+  };
+  walk(id);
+  return out;
+}
+
+/**
+ * A column of a canonical table a KPI takes its values from: a measure's amount or count
+ * (`value`), or a dimension it is split by (`dimension`). An empty value there makes the KPI
+ * incomplete, unlike columns only tested for emptiness or given a fallback (`IS NULL`,
+ * `coalesce`), where the formula says what an empty value means.
+ */
+export interface ColumnInput {
+  readonly table: string;
+  readonly column: string;
+  readonly role: 'value' | 'dimension';
+}
+
+const DIMENSION_BY_ID = new Map(DIMENSIONS.map((d) => [d.id, d]));
+
+/** Canonical columns a KPI reads values from itself (not through the KPIs it names). */
+export function directColumns(def: KpiDefinition): ColumnInput[] {
+  const out = new Map<string, ColumnInput>();
+  const add = (table: string, column: string, role: ColumnInput['role']) => {
+    const canonicalTable = getDerivedRelation(table) ? null : table;
+    if (canonicalTable === null || !isTableName(canonicalTable)) return;
+    if (!getTable(canonicalTable).columns.some((c) => c.name === column)) return;
+    const key = `${canonicalTable}.${column}`;
+    if (!out.has(key)) out.set(key, { table: canonicalTable, column, role });
+  };
+  const f = def.formula;
+  if ('measure' in f && f.measure.expr) {
+    const fact = FACT_BY_NAME.get(f.measure.fact);
+    if (fact) {
+      const walk = (e: Expr) => {
+        valueRefs(e, (ref) => {
+          if (ref.table === 'fact') {
+            if (OPTIONAL_COMPUTED.has(ref.name)) return;
+            try {
+              walk(resolveFactExpression(fact, `fact.${ref.name}`, 'lineage').expr);
+            } catch {
+              // Reported by validation.
+            }
+          } else if (ref.table !== null) {
+            add(underlyingTable(fact, ref.table), ref.name, 'value');
+          }
+        });
+      };
+      try {
+        walk(parseExpression(f.measure.expr));
+      } catch {
+        // An unparsable measure is reported by validation.
+      }
+    }
+  }
+  if ('recipe' in f) {
+    const spec = getRecipe(f.recipe);
+    for (const [name, p] of Object.entries(spec?.params ?? {})) {
+      if (p.kind !== 'dimensions') continue;
+      for (const id of listParam(f.params?.[name])) {
+        const text = DIMENSION_BY_ID.get(id)?.expr;
+        if (!text) continue;
+        try {
+          valueRefs(parseExpression(text), (ref) => {
+            if (ref.table !== null) add(ref.table, ref.name, 'dimension');
+          });
+        } catch {
+          // Dimensions are Vitrine's own expressions.
+        }
+      }
+    }
+  }
+  return [...out.values()];
+}
+
+/** References whose value the expression uses (not under `IS NULL` nor inside `coalesce`). */
+function valueRefs(e: Expr, visit: (ref: { table: string | null; name: string }) => void): void {
+  switch (e.kind) {
+    case 'ref':
+      visit(e);
+      return;
+    case 'isNull':
+      return;
+    case 'call':
+      if (e.fn === 'coalesce') return;
+      for (const a of e.args) valueRefs(a, visit);
+      return;
+    case 'unary':
+      valueRefs(e.arg, visit);
+      return;
+    case 'binary':
+      valueRefs(e.left, visit);
+      valueRefs(e.right, visit);
+      return;
+    case 'in':
+      valueRefs(e.arg, visit);
+      for (const x of e.list) valueRefs(x, visit);
+      return;
+    case 'case':
+      for (const w of e.whens) {
+        valueRefs(w.when, visit);
+        valueRefs(w.then, visit);
+      }
+      if (e.otherwise) valueRefs(e.otherwise, visit);
+      return;
+    default:
+      return;
+  }
+}
+
+/**
+ * Every canonical column a KPI takes values from, with the KPI that reads it directly (the KPI
+ * itself, or a component), in the order first met; keyed `table.column`.
+ */
+export function columnsReadBy(
+  dict: KpiDictionary,
+  id: string,
+): Map<string, ColumnInput & { readonly kpi: string }> {
+  const out = new Map<string, ColumnInput & { readonly kpi: string }>();
+  const seen = new Set<string>();
+  const walk = (kpi: string) => {
+    if (seen.has(kpi)) return;
+    seen.add(kpi);
+    const entry = dict.entries.get(kpi);
+    if (!entry) return;
+    for (const c of directColumns(entry.def)) {
+      const key = `${c.table}.${c.column}`;
+      if (!out.has(key)) out.set(key, { ...c, kpi });
+    }
     for (const dep of kpiDependencies(entry.def)) walk(dep);
   };
   walk(id);
