@@ -1,5 +1,6 @@
 // The sales and margin pack on every engine, side by side: the workspace's DuckDB, PostgreSQL
-// and a two-shard ClickHouse 18.16 cluster (or the server VITRINE_BENCH_CLICKHOUSE names). The demo is pushed to each server first (`vitrine push`, timed),
+// and a two-shard ClickHouse 18.16 cluster (or the server VITRINE_BENCH_CLICKHOUSE names). The demo
+// is pushed to each server first (`vitrine push`, timed, with its rows/s; a re-run resumes it),
 // each engine's answer is checked equal to DuckDB's, then the pack is raced (interleaved runs,
 // medians). Needs a built tree (npm run build).
 //   node bench/engines-bench.js --workspace DIR [--pg postgres://…] [--runs 3]
@@ -107,9 +108,11 @@ export async function enginesBench(ws, runs, options = {}) {
         progress: stderrProgress(),
       });
       if (!report.ok) throw new Error(`push to ${t.name}: reconciliation failed`);
-      const copied = report.tables.filter((x) => !x.skipped).length;
+      const copied = report.tables.filter((x) => !x.skipped);
+      const rows = copied.reduce((a, x) => a + x.sourceRows, 0);
+      const seconds = (Date.now() - t0) / 1000;
       pushTimes.push(
-        `${t.name} ${((Date.now() - t0) / 1000).toFixed(1)}s (${copied} tables copied, ${report.tables.length - copied} already there)`,
+        `${t.name} ${seconds.toFixed(1)}s (${copied.length} tables, ${rows.toLocaleString('en-US')} rows copied: ${Math.round(rows / seconds).toLocaleString('en-US')} rows/s; ${report.tables.length - copied.length} already there)`,
       );
       contenders.push({ name: t.name, run: on(engine) });
     }

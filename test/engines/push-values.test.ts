@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openChdbEngine } from '../../src/engine/clickhouse/clickhouse-chdb-engine.js';
 import { openClickHouseEngine } from '../../src/engine/clickhouse/clickhouse-engine.js';
+import { DuckDbEngine } from '../../src/engine/duckdb/duckdb-engine.js';
 import type { CellValue, Engine } from '../../src/engine/engine.js';
 import { openEngine } from '../../src/engine/open-engine.js';
 import { pushWorkspace } from '../../src/engine/push/push-workspace.js';
@@ -182,6 +183,27 @@ let pg: PostgresDatabase | null = null;
 afterAll(async () => pg?.close());
 
 describe('push: tricky values arrive exactly', () => {
+  it('into another DuckDB database', async () => {
+    const target = await DuckDbEngine.open({ path: ':memory:' });
+    try {
+      const rows = await pushAndRead(
+        target,
+        `SELECT return_id, reason, CAST(refund_amount AS VARCHAR) AS refund, strftime(timezone('UTC', returned_at), '%Y-%m-%d %H:%M:%S.%f') AS at, restocked FROM returns ORDER BY return_id`,
+      );
+      expect(rows).toEqual(
+        ROWS.map((r) => ({
+          return_id: r.id,
+          reason: r.reason,
+          refund: r.refund,
+          at: r.utc,
+          restocked: r.restocked,
+        })),
+      );
+    } finally {
+      await target.close();
+    }
+  });
+
   it('into PostgreSQL (instants to the microsecond)', async (ctx) => {
     const h = await startPostgres();
     if (!h.ok) {

@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TableDef } from '../../model/model-types.js';
+import { VitrineError } from '../../util/errors.js';
 import type { Engine } from '../engine.js';
 
 /**

@@ -110,14 +110,13 @@ class SqlPushTarget implements PushTarget {
   }
 
   /** DuckDB reads the file itself (a workspace pushed to another DuckDB database). */
-  async loadCsv(t: TableDef, file: string, _part: number, onBytes: (n: number) => void) {
+  async loadCsv(t: TableDef, file: string, _part: number, _onBytes: (n: number) => void) {
     const cols = t.columns.map((c) => q(c.name)).join(', ');
     const path = `'${file.replaceAll("'", "''")}'`;
     // A quoted empty field is an empty text, not NULL.
     await this.engine.exec(
       `COPY ${q(t.name)} (${cols}) FROM ${path} (FORMAT csv, HEADER false, DELIMITER ',', QUOTE '"', ESCAPE '"', NULLSTR '', ALLOW_QUOTED_NULLS false)`,
     );
-    onBytes(0);
   }
 }
 
