@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ingest } from '../../src/ingest/ingest-runner.js';
 import type { Workspace } from '../../src/workspace/workspace.js';
 import {
@@ -7,8 +7,8 @@ import {
   quarantined,
   rows,
   tableOf,
-  tempWorkspace,
   workspaceFingerprint,
+  workspacePerTest,
 } from './ingest-helpers.js';
 
 // Broken files of every format: bad dates, missing columns, duplicate orders, negative
@@ -17,12 +17,7 @@ import {
 // duplicates + quarantined for every table.
 
 let ws: Workspace;
-beforeEach(async () => {
-  ws = await tempWorkspace();
-});
-afterEach(async () => {
-  await ws.close();
-});
+workspacePerTest((w) => (ws = w));
 
 const NOT_UTF8 =
   'unreadable line: bytes that are not valid UTF-8 (a Latin-1 file? use --encoding latin-1)';

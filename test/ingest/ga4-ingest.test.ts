@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Workspace } from '../../src/workspace/workspace.js';
 import {
   load,
@@ -7,15 +7,11 @@ import {
   rows,
   tableOf,
   tempWorkspace,
+  workspacePerTest,
 } from './ingest-helpers.js';
 
 let ws: Workspace;
-beforeEach(async () => {
-  ws = await tempWorkspace();
-});
-afterEach(async () => {
-  await ws.close();
-});
+workspacePerTest((w) => (ws = w));
 
 const A = '1741590000.1234567';
 const B = '1741600000.7654321';

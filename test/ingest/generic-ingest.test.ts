@@ -1,11 +1,9 @@
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ingest } from '../../src/ingest/ingest-runner.js';
 import { INTERNAL } from '../../src/ingest/internal-tables.js';
-import { saltPath } from '../../src/ingest/personal/workspace-salt.js';
 import { heldReferences } from '../../src/ingest/validate/reference-rules.js';
 import { TABLES } from '../../src/model/tables.js';
 import type { Workspace } from '../../src/workspace/workspace.js';
@@ -15,18 +13,14 @@ import {
   modelFingerprint,
   quarantined,
   rows,
+  saltedSha,
   tableOf,
-  tempWorkspace,
   workspaceFingerprint,
+  workspacePerTest,
 } from './ingest-helpers.js';
 
 let ws: Workspace;
-beforeEach(async () => {
-  ws = await tempWorkspace();
-});
-afterEach(async () => {
-  await ws.close();
-});
+workspacePerTest((w) => (ws = w));
 
 const G = (f: string) => `generic/${f}`;
 
@@ -354,11 +348,7 @@ describe('generic import: clean files', () => {
         file: 'customers.ndjson',
       },
     ]);
-    const salt = readFileSync(saltPath(ws.dir), 'utf8').trim();
-    const sha = (s: string) =>
-      createHash('sha256')
-        .update(salt + s)
-        .digest('hex');
+    const sha = (s: string) => saltedSha(ws, s);
     expect(
       await rows(
         ws,

@@ -1,25 +1,21 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { identityReport } from '../../src/ingest/identity/identity-resolver.js';
-import { saltPath } from '../../src/ingest/personal/workspace-salt.js';
 import { qualityReport } from '../../src/ingest/quality/data-quality.js';
 import { loadDictionary } from '../../src/semantic/dictionary/kpi-dictionary.js';
 import type { Workspace } from '../../src/workspace/workspace.js';
-import { fixture, linesWithoutCost, load, rows, tempWorkspace } from './ingest-helpers.js';
+import {
+  fixture,
+  linesWithoutCost,
+  load,
+  rows,
+  saltedSha,
+  workspacePerTest,
+} from './ingest-helpers.js';
 
 let ws: Workspace;
-beforeEach(async () => {
-  ws = await tempWorkspace();
-});
-afterEach(async () => {
-  await ws.close();
-});
+workspacePerTest((w) => (ws = w));
 
-const sha = (s: string) =>
-  createHash('sha256')
-    .update(readFileSync(saltPath(ws.dir), 'utf8').trim() + s)
-    .digest('hex');
+const sha = (s: string) => saltedSha(ws, s);
 
 describe('identity resolution', () => {
   it('links the e-shop, the POS and the web to CRM customers, whatever the order of the loads', async () => {

@@ -1,12 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
 import type { Row } from '../../src/engine/engine.js';
 import type { IngestReport, IngestRequest } from '../../src/ingest/ingest-runner.js';
 import { ingest } from '../../src/ingest/ingest-runner.js';
 import { INTERNAL } from '../../src/ingest/internal-tables.js';
+import { saltPath } from '../../src/ingest/personal/workspace-salt.js';
 import { TABLES } from '../../src/model/tables.js';
 import type { Workspace } from '../../src/workspace/workspace.js';
 import { initWorkspace } from '../../src/workspace/workspace.js';
@@ -126,4 +128,27 @@ export function linesWithoutCost(): string {
     ].join('\n') + '\n',
   );
   return path;
+}
+
+/**
+ * A fresh workspace for each test of the file, handed to `set` before the test and closed after
+ * it: `let ws: Workspace; workspacePerTest((w) => (ws = w));`.
+ */
+export function workspacePerTest(set: (ws: Workspace) => void): void {
+  let current: Workspace | null = null;
+  beforeEach(async () => {
+    current = await tempWorkspace();
+    set(current);
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = null;
+  });
+}
+
+/** SHA-256 of the workspace salt and a value: how personal data are stored (docs/ingest.md). */
+export function saltedSha(ws: Workspace, value: string): string {
+  return createHash('sha256')
+    .update(readFileSync(saltPath(ws.dir), 'utf8').trim() + value)
+    .digest('hex');
 }

@@ -1,29 +1,19 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { saltPath } from '../../src/ingest/personal/workspace-salt.js';
+import { describe, expect, it } from 'vitest';
 import type { Workspace } from '../../src/workspace/workspace.js';
 import {
   load,
   modelFingerprint,
   quarantined,
   rows,
+  saltedSha,
   tableOf,
-  tempWorkspace,
+  workspacePerTest,
 } from './ingest-helpers.js';
 
 let ws: Workspace;
-beforeEach(async () => {
-  ws = await tempWorkspace();
-});
-afterEach(async () => {
-  await ws.close();
-});
+workspacePerTest((w) => (ws = w));
 
-const sha = (s: string) =>
-  createHash('sha256')
-    .update(readFileSync(saltPath(ws.dir), 'utf8').trim() + s)
-    .digest('hex');
+const sha = (s: string) => saltedSha(ws, s);
 
 const BOTH = ['magento/sales_order.csv', 'magento/sales_order_item.csv'];
 

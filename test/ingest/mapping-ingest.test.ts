@@ -1,10 +1,8 @@
-import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ingest } from '../../src/ingest/ingest-runner.js';
-import { saltPath } from '../../src/ingest/personal/workspace-salt.js';
 import type { Workspace } from '../../src/workspace/workspace.js';
 import {
   fixture,
@@ -12,17 +10,13 @@ import {
   modelFingerprint,
   quarantined,
   rows,
+  saltedSha,
   tableOf,
-  tempWorkspace,
+  workspacePerTest,
 } from './ingest-helpers.js';
 
 let ws: Workspace;
-beforeEach(async () => {
-  ws = await tempWorkspace();
-});
-afterEach(async () => {
-  await ws.close();
-});
+workspacePerTest((w) => (ws = w));
 
 describe('mapping files', () => {
   it('maps a supplier catalogue: renamed columns, decimal commas, day-first dates, a value map, a constant', async () => {
@@ -95,8 +89,7 @@ describe('mapping files', () => {
       quarantined: 0,
       held: 0,
     });
-    const salt = readFileSync(saltPath(ws.dir), 'utf8').trim();
-    const pseudonym = createHash('sha256').update(`${salt}claire.dubois@example.fr`).digest('hex');
+    const pseudonym = saltedSha(ws, 'claire.dubois@example.fr');
     expect(
       await rows(
         ws,

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Workspace } from '../../src/workspace/workspace.js';
 import {
   fixture,
@@ -7,16 +7,11 @@ import {
   quarantined,
   rows,
   tableOf,
-  tempWorkspace,
+  workspacePerTest,
 } from './ingest-helpers.js';
 
 let ws: Workspace;
-beforeEach(async () => {
-  ws = await tempWorkspace();
-});
-afterEach(async () => {
-  await ws.close();
-});
+workspacePerTest((w) => (ws = w));
 
 const mapping = { mapping: fixture('pos/pos.yaml') };
 

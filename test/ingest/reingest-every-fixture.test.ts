@@ -1,19 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { IngestRequest } from '../../src/ingest/ingest-runner.js';
 import type { Workspace } from '../../src/workspace/workspace.js';
-import { fixture, load, modelFingerprint, tempWorkspace } from './ingest-helpers.js';
+import { fixture, load, modelFingerprint, workspacePerTest } from './ingest-helpers.js';
 
 // Re-ingesting any fixture — clean or broken — leaves every model table exactly as it was (the
 // fingerprint hashes every row of every table, not a count). Twice: the load log skips the same
 // content; then forced, every record is read again and must merge as a known duplicate.
 
 let ws: Workspace;
-beforeEach(async () => {
-  ws = await tempWorkspace();
-});
-afterEach(async () => {
-  await ws.close();
-});
+workspacePerTest((w) => (ws = w));
 
 interface Case {
   readonly source: string;

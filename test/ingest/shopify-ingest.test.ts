@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { saltPath } from '../../src/ingest/personal/workspace-salt.js';
+import { describe, expect, it } from 'vitest';
 import { loadDictionary } from '../../src/semantic/dictionary/kpi-dictionary.js';
 import { runQuery } from '../../src/semantic/query/query-runner.js';
 import type { Workspace } from '../../src/workspace/workspace.js';
@@ -13,24 +11,16 @@ import {
   modelFingerprint,
   quarantined,
   rows,
+  saltedSha,
   tableOf,
-  tempWorkspace,
+  workspacePerTest,
 } from './ingest-helpers.js';
 
 let ws: Workspace;
-beforeEach(async () => {
-  ws = await tempWorkspace();
-});
-afterEach(async () => {
-  await ws.close();
-});
+workspacePerTest((w) => (ws = w));
 
 function customerKey(email: string): string {
-  const salt = readFileSync(saltPath(ws.dir), 'utf8').trim();
-  return `shopify:${createHash('sha256')
-    .update(salt + email)
-    .digest('hex')
-    .slice(0, 20)}`;
+  return `shopify:${saltedSha(ws, email).slice(0, 20)}`;
 }
 
 const DIST = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
@@ -263,11 +253,7 @@ describe('shopify orders export', () => {
         reason: 'partial refund (Shopify export: lines unknown)',
       },
     ]);
-    const salt = readFileSync(saltPath(ws.dir), 'utf8').trim();
-    const sha = (s: string) =>
-      createHash('sha256')
-        .update(salt + s)
-        .digest('hex');
+    const sha = (s: string) => saltedSha(ws, s);
     expect(
       await rows(
         ws,
