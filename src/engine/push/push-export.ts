@@ -69,7 +69,8 @@ export function exportCsvSql(
   file: string,
 ): string {
   if (spec.cells.length !== t.columns.length) {
-    throw new Error(
+    throw new VitrineError(
+      'PUSH_EXPORT',
       `push ${t.name}: ${spec.cells.length} CSV cells for ${t.columns.length} columns`,
     );
   }

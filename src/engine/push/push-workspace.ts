@@ -18,9 +18,9 @@ import { pushTargetFor } from './push-target.js';
  * encoding (push-export.ts), which the target's bulk path reads as a stream (COPY FROM STDIN on
  * PostgreSQL, an INSERT's HTTP body on ClickHouse, the file itself on chDB and DuckDB); rows
  * never become JavaScript values, and DuckDB writes the next chunk while the target loads the
- * current one. On a cluster each chunk is split over the shards by rowid. Each table is recorded in the target's book when it
- * starts and when it is finished: a re-run skips finished tables and redoes an unfinished one
- * from scratch. The end is a reconciliation of row counts and of every exact-decimal column's
+ * current one. On a cluster each chunk is split over the shards by rowid. Each table is recorded
+ * in the target's book when it starts and when it is finished: a re-run skips finished tables
+ * and redoes an unfinished one from scratch. The end is a reconciliation of row counts and of every exact-decimal column's
  * sum, source against target.
  */
 
@@ -182,11 +182,13 @@ async function copyTable(
         sent += n;
         progress.update(base + Math.min(rows, Math.floor((rows * sent) / bytes)));
       };
-      await Promise.all(
+      // Every part is settled before an error is reported: no load is left running.
+      const loads = await Promise.allSettled(
         chunk.files.map((f, part) =>
           f.rows > 0 ? target.loadCsv(t, f.path, part, onBytes) : Promise.resolve(),
         ),
       );
+      for (const l of loads) if (l.status === 'rejected') throw l.reason;
       copied += rows;
       progress.update(copied);
     } catch (e) {
