@@ -1,15 +1,8 @@
-import { configDefaults, defineConfig } from 'vitest/config';
+import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    // The all-KPI suite on the ClickHouse 18.16 cluster still has known mismatches (issue 7): it
-    // runs on request, `VITRINE_CH_1816_SUITE=1 npx vitest run test/engines/clickhouse-engine`,
-    // rather than as a skip that CI would count as a failure. The cluster's own tests always run.
-    exclude: [
-      ...configDefaults.exclude,
-      ...(process.env['VITRINE_CH_1816_SUITE'] ? [] : ['test/engines/clickhouse-engine.test.ts']),
-    ],
     // Unit-only runs while the demo is being worked on: VITRINE_NO_DEMO=1 npx vitest run src/time
     globalSetup: process.env['VITRINE_NO_DEMO'] ? [] : ['test/global-setup.ts'],
     testTimeout: 120_000,

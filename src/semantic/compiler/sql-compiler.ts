@@ -155,13 +155,24 @@ export function joinItems(joins: readonly JoinDef[], ctx: ExpressionContext): Jo
   }));
 }
 
-/** `base AS base LEFT JOIN table AS table ON …`: the base table and its joins. */
-export function fromSql(base: string, joins: readonly JoinDef[], ctx: ExpressionContext): string {
+/**
+ * `base AS base LEFT JOIN table AS table ON …`: the base table and its joins, then `extra` joins
+ * (a recipe's own), all in one chain so that dialects that nest joins see them all.
+ */
+export function fromSql(
+  base: string,
+  joins: readonly JoinDef[],
+  ctx: ExpressionContext,
+  extra: readonly JoinItem[] = [],
+): string {
   const d = ctx.dialect;
-  if (joins.length === 0) return `${d.quoteIdentifier(base)} AS ${d.quoteIdentifier(base)}`;
+  if (joins.length === 0 && extra.length === 0) {
+    return `${d.quoteIdentifier(base)} AS ${d.quoteIdentifier(base)}`;
+  }
   return d.joinChain([
     { relation: d.joinedTable(base), alias: base, columns: relationColumns(base) },
     ...joinItems(joins, ctx),
+    ...extra,
   ]);
 }
 
@@ -290,7 +301,13 @@ export function compilePlan(plan: QueryPlan, options: CompileOptions): CompiledQ
         (x) => `${sqlOf((x.expr as { expr: Expr }).expr)} AS ${q(`kd_${x.column}`)}`,
       );
       const keyWhere = keyFilters.map((f) => filterSql(f.expr.expr, f.values));
-      const keysSql = `(SELECT DISTINCT ${[...keyCols, ...keyDimSql].join(', ')} FROM ${fromSql(base, keyJoins, exprCtx)}${keyWhere.length ? ` WHERE ${keyWhere.join(' AND ')}` : ''})`;
+      // Grouped rather than DISTINCT: ClickHouse 18.16 repeats a DISTINCT row per shard past a
+      // join of Distributed tables.
+      const keyGroup = [
+        ...fact.key.map((k) => sqlOf(parseModelExpression(k))),
+        ...keyDims.map((x) => sqlOf((x.expr as { expr: Expr }).expr)),
+      ];
+      const keysSql = `(SELECT ${[...keyCols, ...keyDimSql].join(', ')} FROM ${fromSql(base, keyJoins, exprCtx)}${keyWhere.length ? ` WHERE ${keyWhere.join(' AND ')}` : ''} GROUP BY ${keyGroup.join(', ')})`;
       const keyOn = fact.key
         .map((k, i) => `${q('_keys')}.${q(`k${i}`)} = ${sqlOf(parseModelExpression(k))}`)
         .join(' AND ');
@@ -412,7 +429,6 @@ export function compilePlan(plan: QueryPlan, options: CompileOptions): CompiledQ
       // Stage 1: partial aggregates per local day (and hour) and dimensions.
       const partials: string[] = [];
       const own = new Map<string, string>();
-      let lastJoin = '';
       scan.measures.forEach((m, i) => {
         const p = (n: string) => `${s}.${q(`p${i}${n}`)}`;
         const value = guarded(m, measureExpr(m));
@@ -438,7 +454,8 @@ export function compilePlan(plan: QueryPlan, options: CompileOptions): CompiledQ
           default:
             break;
         }
-        const L = q('_last');
+        // The period map carries each (role, period)'s last day and day count (below).
+        const L = pm;
         switch (m.agg) {
           case 'sum':
           case 'count':
@@ -468,15 +485,22 @@ export function compilePlan(plan: QueryPlan, options: CompileOptions): CompiledQ
         }
       });
       const stage1 = `SELECT ${[dayCol, ...hourCol, ...rowDimSelect, ...partials].join(', ')} FROM ${from}${whereSql} GROUP BY ${[dayExpr as string, ...(hourly && hourExpr ? [hourExpr] : []), ...rowDims.map((x) => dimRowSql(x) as string)].join(', ')}`;
+      let pmJoin = joinPm;
       if (semiAdditive) {
         // The last day with data (and the number of such days) of each (role, period), over the
         // whole scan: stock on the period's closing day, summed over locations and products.
-        const days = `SELECT DISTINCT ${dayExpr} AS ${q('day')} FROM ${from}${whereSql}`;
+        // Joined to the period map first, so that each SELECT has one join (ClickHouse 18.16), and
+        // days grouped rather than DISTINCT (18.16 repeats a DISTINCT row per shard past a join).
+        const days = `SELECT ${dayExpr} AS ${q('day')} FROM ${from}${whereSql} GROUP BY ${dayExpr}`;
         const s2 = q('_s2');
         const pm2 = q('_pm2');
-        lastJoin = ` JOIN (SELECT ${pm2}.${q('role')}, ${pm2}.${q('pkey')}, max(${s2}.${q('day')}) AS ${q('last_day')}, count(*) AS ${q('days')} FROM (${days}) AS ${s2} JOIN ${periodMap} AS ${pm2} ON ${pm2}.${q('day')} = ${s2}.${q('day')} GROUP BY ${pm2}.${q('role')}, ${pm2}.${q('pkey')}) AS ${q('_last')} ON ${q('_last')}.${q('role')} = ${pm}.${q('role')} AND ${q('_last')}.${q('pkey')} = ${pm}.${q('pkey')}`;
+        const pm0 = q('_pm0');
+        const last = q('_last');
+        const lastSql = `SELECT ${pm2}.${q('role')} AS ${q('role')}, ${pm2}.${q('pkey')} AS ${q('pkey')}, max(${s2}.${q('day')}) AS ${q('last_day')}, count(*) AS ${q('days')} FROM (${days}) AS ${s2} JOIN ${periodMap} AS ${pm2} ON ${pm2}.${q('day')} = ${s2}.${q('day')} GROUP BY ${pm2}.${q('role')}, ${pm2}.${q('pkey')}`;
+        const withLast = `SELECT ${pm0}.${q('role')} AS ${q('role')}, ${pm0}.${q('pkey')} AS ${q('pkey')}, ${pm0}.${q('day')} AS ${q('day')}, ${last}.${q('last_day')} AS ${q('last_day')}, ${last}.${q('days')} AS ${q('days')} FROM ${periodMap} AS ${pm0} JOIN (${lastSql}) AS ${last} ON ${pm0}.${q('role')} = ${last}.${q('role')} AND ${pm0}.${q('pkey')} = ${last}.${q('pkey')}`;
+        pmJoin = ` JOIN (${withLast}) AS ${pm} ON ${pm}.${q('day')} = ${s}.${q('day')}`;
       }
-      return `SELECT ${pm}.${q('role')} AS ${q('role')}, ${pm}.${q('pkey')} AS ${q('pkey')}, ${hrSelect} AS ${q('hr')}, ${[...outDims, ...measureOut(own)].join(', ')} FROM (${stage1}) AS ${s}${joinPm}${lastJoin} GROUP BY ${groupOuter.join(', ')}`;
+      return `SELECT ${pm}.${q('role')} AS ${q('role')}, ${pm}.${q('pkey')} AS ${q('pkey')}, ${hrSelect} AS ${q('hr')}, ${[...outDims, ...measureOut(own)].join(', ')} FROM (${stage1}) AS ${s}${pmJoin} GROUP BY ${groupOuter.join(', ')}`;
     }
 
     // Single stage: row-level values joined to the period map, aggregated per period, so that

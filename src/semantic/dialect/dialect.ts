@@ -12,6 +12,11 @@ export interface DialectCapabilities {
   readonly windowFunctions: boolean;
   /** Server-side bound parameters; without them values go through `literal`. */
   readonly boundParameters: boolean;
+  /**
+   * JOIN ON conditions other than ANDed equalities (ranges, OR); without them an inner join on
+   * such a condition is a CROSS JOIN filtered in WHERE (the same rows).
+   */
+  readonly inequalityJoin: boolean;
 }
 
 export type SqlValue = string | number | boolean | null;

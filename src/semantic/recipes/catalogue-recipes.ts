@@ -23,22 +23,29 @@ export const coveredRangeKeysRecipe: Recipe = {
     const launched = slice.text('products.launched_on');
     const discontinued = slice.text('products.discontinued_on');
     const end = rs.col('_r', 're');
-    const dims = slice.dimValues();
+    const x = (c: string) => rs.col('_x', c);
+    // The slice's rows first, then each range: one join per SELECT (ClickHouse 18.16).
+    // A fitment to a SKU missing from the catalogue covers nothing.
+    const rows = `SELECT ${[
+      `${key} AS ${rs.id('k')}`,
+      `${launched} AS ${rs.id('launched')}`,
+      `${discontinued} AS ${rs.id('discontinued')}`,
+      ...slice.dimSelect(),
+    ].join(', ')} FROM ${slice.from()}${slice.where(`${sku} IS NOT NULL`)}`;
     const sellable = [
-      // A fitment to a SKU missing from the catalogue covers nothing.
-      `${sku} IS NOT NULL`,
-      `(${launched} IS NULL OR ${launched} <= ${end})`,
-      `(${discontinued} IS NULL OR ${discontinued} > ${end})`,
+      `(${x('launched')} IS NULL OR ${x('launched')} <= ${end})`,
+      `(${x('discontinued')} IS NULL OR ${x('discontinued')} > ${end})`,
     ];
     const pr = rs.periodMap(ranges);
+    const dims = slice.dimColumns('_x');
     const sql = `SELECT ${[
       `${rs.col('_r', 'role')} AS ${rs.id('role')}`,
       `${rs.col('_r', 'pkey')} AS ${rs.id('pkey')}`,
-      ...slice.dimSelect(),
-      `count(DISTINCT ${key}) AS ${rs.id('value')}`,
+      ...slice.dims.map((d, i) => `${dims[i] as string} AS ${rs.id(d.dim.column)}`),
+      `count(DISTINCT ${x('k')}) AS ${rs.id('value')}`,
     ].join(
       ', ',
-    )} FROM ${slice.from()} CROSS JOIN ${pr.ranges}${slice.where(...sellable)} GROUP BY ${[rs.col('_r', 'role'), rs.col('_r', 'pkey'), ...dims].join(', ')}`;
+    )} FROM (${rows}) AS ${rs.id('_x')} CROSS JOIN ${pr.ranges} WHERE ${sellable.join(' AND ')} GROUP BY ${[rs.col('_r', 'role'), rs.col('_r', 'pkey'), ...dims].join(', ')}`;
     return valuesFromRows(ctx, await rs.run(sql), (r) => toNumber(r['value']), 0);
   },
 };

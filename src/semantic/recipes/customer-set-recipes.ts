@@ -67,12 +67,14 @@ export function firstOrdersSql(slice: FactSlice): string {
 function activeSet(slice: FactSlice, rowsSql: string, ranges: readonly RoleRange[]): string {
   const rs = slice.rs;
   const pm = rs.periodMap(ranges);
-  return `SELECT DISTINCT ${rs.col('_pm', 'role')} AS ${rs.id('role')}, ${rs.col('_pm', 'pkey')} AS ${rs.id('pkey')}, ${[
-    ...dimsAs(slice, '_s'),
-    `${rs.col('_s', 'c')} AS ${rs.id('c')}`,
-  ].join(
-    ', ',
-  )} FROM (${rowsSql}) AS ${rs.id('_s')} JOIN ${pm.map} AS ${rs.id('_pm')} ON ${rs.col('_pm', 'day')} = ${rs.col('_s', 'day')}`;
+  return rs.distinct(
+    `SELECT ${rs.col('_pm', 'role')} AS ${rs.id('role')}, ${rs.col('_pm', 'pkey')} AS ${rs.id('pkey')}, ${[
+      ...dimsAs(slice, '_s'),
+      `${rs.col('_s', 'c')} AS ${rs.id('c')}`,
+    ].join(
+      ', ',
+    )} FROM (${rowsSql}) AS ${rs.id('_s')} JOIN ${pm.map} AS ${rs.id('_pm')} ON ${rs.col('_pm', 'day')} = ${rs.col('_s', 'day')}`,
+  );
 }
 
 function groupByRolePeriod(slice: FactSlice, alias: string): string {
@@ -106,19 +108,26 @@ export const returningVisitorsRecipe: Recipe = {
     const allSessions = slice.rows({ columns: { v }, day: time.sql });
     const pm = rs.periodMap(ranges);
     const first = `SELECT ${[...dimsAs(slice, '_a'), `${rs.col('_a', 'v')} AS ${rs.id('v')}`, `${time.day(`min(${rs.col('_a', 'day')})`)} AS ${rs.id('first_day')}`].join(', ')} FROM (${allSessions}) AS ${rs.id('_a')} GROUP BY ${[...slice.dimColumns('_a'), rs.col('_a', 'v')].join(', ')}`;
-    const on = [
-      `${rs.col('_f', 'v')} = ${rs.col('_s', 'v')}`,
-      ...slice.dimsMatch('_f', '_s'),
-      `${rs.col('_f', 'first_day')} < ${rs.col('_pm', 'rs')}`,
-    ];
-    const sql = `SELECT ${[
+    // Sessions with their (role, period) first, then their visitor's first day: one join per
+    // SELECT (ClickHouse 18.16), the range condition in WHERE (an inner join: the same rows).
+    const visits = `SELECT ${[
       `${rs.col('_pm', 'role')} AS ${rs.id('role')}`,
       `${rs.col('_pm', 'pkey')} AS ${rs.id('pkey')}`,
+      `${rs.col('_pm', 'rs')} AS ${rs.id('rs')}`,
+      ...dimsAs(slice, '_s0'),
+      `${rs.col('_s0', 'v')} AS ${rs.id('v')}`,
+    ].join(
+      ', ',
+    )} FROM (${inPeriods}) AS ${rs.id('_s0')} JOIN ${pm.map} AS ${rs.id('_pm')} ON ${rs.col('_pm', 'day')} = ${rs.col('_s0', 'day')}`;
+    const on = [`${rs.col('_s', 'v')} = ${rs.col('_f', 'v')}`, ...slice.dimsMatch('_s', '_f')];
+    const sql = `SELECT ${[
+      `${rs.col('_s', 'role')} AS ${rs.id('role')}`,
+      `${rs.col('_s', 'pkey')} AS ${rs.id('pkey')}`,
       ...dimsAs(slice, '_s'),
       `count(DISTINCT ${rs.col('_s', 'v')}) AS ${rs.id('value')}`,
     ].join(
       ', ',
-    )} FROM (${inPeriods}) AS ${rs.id('_s')} JOIN ${pm.map} AS ${rs.id('_pm')} ON ${rs.col('_pm', 'day')} = ${rs.col('_s', 'day')} JOIN (${first}) AS ${rs.id('_f')} ON ${on.join(' AND ')} GROUP BY ${[rs.col('_pm', 'role'), rs.col('_pm', 'pkey'), ...slice.dimColumns('_s')].join(', ')}`;
+    )} FROM (${visits}) AS ${rs.id('_s')} JOIN (${first}) AS ${rs.id('_f')} ON ${on.join(' AND ')} WHERE ${rs.col('_f', 'first_day')} < ${rs.col('_s', 'rs')} GROUP BY ${[rs.col('_s', 'role'), rs.col('_s', 'pkey'), ...slice.dimColumns('_s')].join(', ')}`;
     return valuesFromRows(ctx, await rs.run(sql), (r) => toNumber(r['value']), 0);
   },
 };
@@ -315,25 +324,38 @@ export const cohortRetentionRecipe: Recipe = {
       start: t.target.start,
       end: t.target.end,
     }));
-    const members = `SELECT ${[
+    // First orders with their (role, period), then their cohort: one join per SELECT
+    // (ClickHouse 18.16).
+    const inPeriod = `SELECT ${[
       `${rs.col('_pm', 'role')} AS ${rs.id('role')}`,
       `${rs.col('_pm', 'pkey')} AS ${rs.id('pkey')}`,
+      ...dimsAs(slice, '_f0'),
+      `${rs.col('_f0', 'c')} AS ${rs.id('c')}`,
+      `${rs.col('_f0', 'first_day')} AS ${rs.id('first_day')}`,
+    ].join(
+      ', ',
+    )} FROM (${setup.firstOrders}) AS ${rs.id('_f0')} JOIN ${rs.periodMap(ranges).map} AS ${rs.id('_pm')} ON ${rs.col('_pm', 'day')} = ${rs.col('_f0', 'first_day')}`;
+    const members = `SELECT ${[
+      `${rs.col('_f', 'role')} AS ${rs.id('role')}`,
+      `${rs.col('_f', 'pkey')} AS ${rs.id('pkey')}`,
       ...dimsAs(slice, '_f'),
       `${rs.col('_f', 'c')} AS ${rs.id('c')}`,
       `${rs.col('_cm', 'pkey')} AS ${rs.id('cohort')}`,
     ].join(
       ', ',
-    )} FROM (${setup.firstOrders}) AS ${rs.id('_f')} JOIN ${rs.periodMap(ranges).map} AS ${rs.id('_pm')} ON ${rs.col('_pm', 'day')} = ${rs.col('_f', 'first_day')} JOIN ${setup.cohortMap} AS ${rs.id('_cm')} ON ${rs.col('_cm', 'day')} = ${rs.col('_f', 'first_day')}`;
+    )} FROM (${inPeriod}) AS ${rs.id('_f')} JOIN ${setup.cohortMap} AS ${rs.id('_cm')} ON ${rs.col('_cm', 'day')} = ${rs.col('_f', 'first_day')}`;
     const retained =
       targetRanges.length === 0
         ? null
-        : `SELECT DISTINCT ${[
-            `${rs.col('_tm', 'pkey')} AS ${rs.id('cohort')}`,
-            ...dimsAs(slice, '_s'),
-            `${rs.col('_s', 'c')} AS ${rs.id('c')}`,
-          ].join(
-            ', ',
-          )} FROM (${setup.orders(spanOf(targetRanges))}) AS ${rs.id('_s')} JOIN ${rs.periodMap(targetRanges).map} AS ${rs.id('_tm')} ON ${rs.col('_tm', 'day')} = ${rs.col('_s', 'day')}`;
+        : rs.distinct(
+            `SELECT ${[
+              `${rs.col('_tm', 'pkey')} AS ${rs.id('cohort')}`,
+              ...dimsAs(slice, '_s'),
+              `${rs.col('_s', 'c')} AS ${rs.id('c')}`,
+            ].join(
+              ', ',
+            )} FROM (${setup.orders(spanOf(targetRanges))}) AS ${rs.id('_s')} JOIN ${rs.periodMap(targetRanges).map} AS ${rs.id('_tm')} ON ${rs.col('_tm', 'day')} = ${rs.col('_s', 'day')}`,
+          );
     if (!retained) return valuesFromRows(ctx, [], () => null, null);
     const on = [
       `${rs.col('_k', 'cohort')} = ${rs.col('_m', 'cohort')}`,
@@ -400,14 +422,16 @@ export async function cohortRetentionMatrix(ctx: RecipeContext): Promise<CohortC
   }
   const span = spanOf(current);
   const members = `SELECT ${[...dimsAs(slice, '_f'), `${rs.col('_f', 'c')} AS ${rs.id('c')}`, `${rs.col('_cm', 'pkey')} AS ${rs.id('cohort')}`].join(', ')} FROM (${setup.firstOrders}) AS ${rs.id('_f')} JOIN ${setup.cohortMap} AS ${rs.id('_cm')} ON ${rs.col('_cm', 'day')} = ${rs.col('_f', 'first_day')} WHERE ${rs.col('_f', 'first_day')} BETWEEN ${rs.date(span.start)} AND ${rs.date(span.end)}`;
-  const retained = `SELECT DISTINCT ${[
-    `${rs.col('_tm', 'role')} AS ${rs.id('k')}`,
-    `${rs.col('_tm', 'pkey')} AS ${rs.id('cohort')}`,
-    ...dimsAs(slice, '_s'),
-    `${rs.col('_s', 'c')} AS ${rs.id('c')}`,
-  ].join(
-    ', ',
-  )} FROM (${setup.orders(spanOf(targets))}) AS ${rs.id('_s')} JOIN ${rs.periodMap(targets).map} AS ${rs.id('_tm')} ON ${rs.col('_tm', 'day')} = ${rs.col('_s', 'day')}`;
+  const retained = rs.distinct(
+    `SELECT ${[
+      `${rs.col('_tm', 'role')} AS ${rs.id('k')}`,
+      `${rs.col('_tm', 'pkey')} AS ${rs.id('cohort')}`,
+      ...dimsAs(slice, '_s'),
+      `${rs.col('_s', 'c')} AS ${rs.id('c')}`,
+    ].join(
+      ', ',
+    )} FROM (${setup.orders(spanOf(targets))}) AS ${rs.id('_s')} JOIN ${rs.periodMap(targets).map} AS ${rs.id('_tm')} ON ${rs.col('_tm', 'day')} = ${rs.col('_s', 'day')}`,
+  );
   const dimsM = dimsAs(slice, '_m');
   const groupM = [rs.col('_m', 'cohort'), ...slice.dimColumns('_m')];
   const on = [

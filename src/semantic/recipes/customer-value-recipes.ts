@@ -65,14 +65,16 @@ export const nrrRecipe: Recipe = {
     const pm = rs.periodMap(setRanges);
     const dimsAs = (alias: string) =>
       slice.dims.map((x) => `${rs.col(alias, x.dim.column)} AS ${rs.id(x.dim.column)}`);
-    const customers = `SELECT DISTINCT ${[
-      `${rs.col('_pm', 'role')} AS ${rs.id('role')}`,
-      `${rs.col('_pm', 'pkey')} AS ${rs.id('pkey')}`,
-      ...dimsAs('_s'),
-      `${rs.col('_s', 'c')} AS ${rs.id('c')}`,
-    ].join(
-      ', ',
-    )} FROM (${active}) AS ${rs.id('_s')} JOIN ${pm.map} AS ${rs.id('_pm')} ON ${rs.col('_pm', 'day')} = ${rs.col('_s', 'day')}`;
+    const customers = rs.distinct(
+      `SELECT ${[
+        `${rs.col('_pm', 'role')} AS ${rs.id('role')}`,
+        `${rs.col('_pm', 'pkey')} AS ${rs.id('pkey')}`,
+        ...dimsAs('_s'),
+        `${rs.col('_s', 'c')} AS ${rs.id('c')}`,
+      ].join(
+        ', ',
+      )} FROM (${active}) AS ${rs.id('_s')} JOIN ${pm.map} AS ${rs.id('_pm')} ON ${rs.col('_pm', 'day')} = ${rs.col('_s', 'day')}`,
+    );
     const on = [
       `${rs.col('_a', 'role')} = ${rs.col('_k', 'role')}`,
       `${rs.col('_a', 'pkey')} = ${rs.col('_k', 'pkey')}`,
@@ -144,6 +146,7 @@ export const clvHistoricalRecipe: Recipe = {
       slice.dims.map((x) => `${rs.col(alias, x.dim.column)} AS ${rs.id(x.dim.column)}`);
     const firstOrders = firstOrdersSql(slice);
     const pr = rs.periodMap(ranges);
+    const upTo = rs.innerJoinOn(pr.ranges, `${rs.col('_f', 'first_day')} <= ${rs.col('_r', 're')}`);
     const customers = `SELECT ${[
       `${rs.col('_r', 'role')} AS ${rs.id('role')}`,
       `${rs.col('_r', 'pkey')} AS ${rs.id('pkey')}`,
@@ -151,7 +154,7 @@ export const clvHistoricalRecipe: Recipe = {
       `count(*) AS ${rs.id('n')}`,
     ].join(
       ', ',
-    )} FROM (${firstOrders}) AS ${rs.id('_f')} JOIN ${pr.ranges} ON ${rs.col('_f', 'first_day')} <= ${rs.col('_r', 're')} GROUP BY ${[rs.col('_r', 'role'), rs.col('_r', 'pkey'), ...slice.dimColumns('_f')].join(', ')}`;
+    )} FROM (${firstOrders}) AS ${rs.id('_f')}${upTo.join}${upTo.where.length ? ` WHERE ${upTo.where.join(' AND ')}` : ''} GROUP BY ${[rs.col('_r', 'role'), rs.col('_r', 'pkey'), ...slice.dimColumns('_f')].join(', ')}`;
     const nul = rs.d.nullDouble();
     const valueBranch = `SELECT ${[
       `${rs.col('_k', 'role')} AS ${rs.id('role')}`,

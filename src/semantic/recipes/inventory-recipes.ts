@@ -53,17 +53,31 @@ export const reorderSignalRecipe: Recipe = {
     });
     const from = rs.d.addDays(c('_ld2', 'day'), rs.bind(-demand));
     const to = rs.d.addDays(c('_ld2', 'day'), rs.bind(-1));
-    const rate = `SELECT ${c('_ld2', 'role')} AS ${rs.id('role')}, ${c('_ld2', 'pkey')} AS ${rs.id('pkey')}, ${c('_y', 'loc')} AS ${rs.id('loc')}, ${c('_y', 'sku')} AS ${rs.id('sku')}, sum(${c('_y', 'qty')}) AS ${rs.id('units')} FROM (${sold}) AS ${rs.id('_y')} JOIN (${lastDay}) AS ${rs.id('_ld2')} ON ${c('_y', 'day')} >= ${from} AND ${c('_y', 'day')} <= ${to} GROUP BY ${c('_ld2', 'role')}, ${c('_ld2', 'pkey')}, ${c('_y', 'loc')}, ${c('_y', 'sku')}`;
+    const before = rs.innerJoinOn(
+      `(${lastDay}) AS ${rs.id('_ld2')}`,
+      `${c('_y', 'day')} >= ${from} AND ${c('_y', 'day')} <= ${to}`,
+    );
+    const rate = `SELECT ${c('_ld2', 'role')} AS ${rs.id('role')}, ${c('_ld2', 'pkey')} AS ${rs.id('pkey')}, ${c('_y', 'loc')} AS ${rs.id('loc')}, ${c('_y', 'sku')} AS ${rs.id('sku')}, sum(${c('_y', 'qty')}) AS ${rs.id('units')} FROM (${sold}) AS ${rs.id('_y')}${before.join}${before.where.length ? ` WHERE ${before.where.join(' AND ')}` : ''} GROUP BY ${c('_ld2', 'role')}, ${c('_ld2', 'pkey')}, ${c('_y', 'loc')}, ${c('_y', 'sku')}`;
 
     const below = `${rs.d.toDouble(c('_x', 'sellable'))} < (${c('_x', 'lead')} + ${rs.bind(safety)}) * ${rs.d.toDouble(c('_dm', 'units'))} / ${rs.bind(demand)}`;
-    const sql = `SELECT ${[
+    // Pairs at their period's last day first, then their demand: one join per SELECT
+    // (ClickHouse 18.16).
+    const atLast = `SELECT ${[
       `${c('_ld', 'role')} AS ${rs.id('role')}`,
       `${c('_ld', 'pkey')} AS ${rs.id('pkey')}`,
+      ...['loc', 'sku', 'sellable', 'lead'].map((k) => `${c('_x0', k)} AS ${rs.id(k)}`),
+      ...stock.dims.map((x) => `${c('_x0', x.dim.column)} AS ${rs.id(x.dim.column)}`),
+    ].join(
+      ', ',
+    )} FROM (${pairs}) AS ${rs.id('_x0')} JOIN (${lastDay}) AS ${rs.id('_ld')} ON ${c('_ld', 'day')} = ${c('_x0', 'day')}`;
+    const sql = `SELECT ${[
+      `${c('_x', 'role')} AS ${rs.id('role')}`,
+      `${c('_x', 'pkey')} AS ${rs.id('pkey')}`,
       ...stock.dims.map((x) => `${c('_x', x.dim.column)} AS ${rs.id(x.dim.column)}`),
       `count(*) AS ${rs.id('value')}`,
     ].join(
       ', ',
-    )} FROM (${pairs}) AS ${rs.id('_x')} JOIN (${lastDay}) AS ${rs.id('_ld')} ON ${c('_ld', 'day')} = ${c('_x', 'day')} JOIN (${rate}) AS ${rs.id('_dm')} ON ${c('_dm', 'role')} = ${c('_ld', 'role')} AND ${c('_dm', 'pkey')} = ${c('_ld', 'pkey')} AND ${c('_dm', 'loc')} = ${c('_x', 'loc')} AND ${c('_dm', 'sku')} = ${c('_x', 'sku')} WHERE ${below} GROUP BY ${[c('_ld', 'role'), c('_ld', 'pkey'), ...stock.dimColumns('_x')].join(', ')}`;
+    )} FROM (${atLast}) AS ${rs.id('_x')} JOIN (${rate}) AS ${rs.id('_dm')} ON ${c('_dm', 'role')} = ${c('_x', 'role')} AND ${c('_dm', 'pkey')} = ${c('_x', 'pkey')} AND ${c('_dm', 'loc')} = ${c('_x', 'loc')} AND ${c('_dm', 'sku')} = ${c('_x', 'sku')} WHERE ${below} GROUP BY ${[c('_x', 'role'), c('_x', 'pkey'), ...stock.dimColumns('_x')].join(', ')}`;
     return valuesFromRows(ctx, await rs.run(sql), (r) => toNumber(r['value']), 0);
   },
 };

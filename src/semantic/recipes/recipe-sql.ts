@@ -12,7 +12,7 @@ import {
   periodMapSql,
 } from '../compiler/sql-compiler.js';
 import type { PeriodMapSql } from '../compiler/sql-compiler.js';
-import type { Dialect, SqlValue } from '../dialect/dialect.js';
+import type { Dialect, JoinItem, SqlValue } from '../dialect/dialect.js';
 import type { Expr } from '../expression/expression-ast.js';
 import type { ResolvedExpr } from '../model/semantic-model.js';
 import {
@@ -84,6 +84,26 @@ export class RecipeSql {
 
   localHour(instant: string): string {
     return this.d.localHour(instant, this.ctx.timeZone);
+  }
+
+  /**
+   * The distinct rows of a SELECT that joins: DISTINCT applied above the join, not in its SELECT
+   * (ClickHouse 18.16 returns a DISTINCT row once per shard when the SELECT joins a relation read
+   * from Distributed tables).
+   */
+  distinct(select: string): string {
+    return `SELECT DISTINCT * FROM (${select}) AS ${this.id('_distinct')}`;
+  }
+
+  /**
+   * An inner join on a condition other than equalities (a range): ` JOIN right ON on` where the
+   * dialect takes it, else ` CROSS JOIN right` with the condition for the WHERE clause (the same
+   * rows). The caller adds `where` to its WHERE conditions.
+   */
+  innerJoinOn(right: string, on: string): { join: string; where: string[] } {
+    return this.d.capabilities.inequalityJoin
+      ? { join: ` JOIN ${right} ON ${on}`, where: [] }
+      : { join: ` CROSS JOIN ${right}`, where: [`(${on})`] };
   }
 
   periodMap(ranges: readonly RoleRange[]): PeriodMapSql {
@@ -244,9 +264,12 @@ export class FactSlice {
     for (const t of r.tables) this.tables.add(t);
   }
 
-  /** The base table and the joins every expression used so far needs (call it last). */
-  from(): string {
-    return fromSql(this.fact.base, requiredJoins(this.fact, this.tables), this.rs.exprCtx);
+  /**
+   * The base table and the joins every expression used so far needs (call it last), then the
+   * caller's `extra` joins (their conditions name the earlier side first).
+   */
+  from(extra: readonly JoinItem[] = []): string {
+    return fromSql(this.fact.base, requiredJoins(this.fact, this.tables), this.rs.exprCtx, extra);
   }
 
   /** ` WHERE …` with the filters, scopes and like-for-like perimeter, and `extra` conditions. */
@@ -281,8 +304,8 @@ export class FactSlice {
     readonly hour?: string;
     readonly window?: DayRange;
     readonly where?: readonly string[];
-    /** A join after the fact's own (` LEFT JOIN (…) AS x ON …`). */
-    readonly join?: string;
+    /** A join after the fact's own, in the same chain. */
+    readonly join?: JoinItem;
   }): string {
     const rs = this.rs;
     const conds = [...(spec.where ?? [])];
@@ -309,7 +332,7 @@ export class FactSlice {
       ...this.dimSelect(day, spec.hour),
       ...Object.entries(spec.columns).map(([k, v]) => `${v} AS ${rs.id(k)}`),
     ];
-    return `SELECT ${cols.join(', ')} FROM ${this.from()}${spec.join ?? ''}${this.where(...conds)}`;
+    return `SELECT ${cols.join(', ')} FROM ${this.from(spec.join ? [spec.join] : [])}${this.where(...conds)}`;
   }
 
   /** The split columns of a subquery: alias.d0, … */

@@ -1,3 +1,4 @@
+import type { JoinItem } from '../dialect/dialect.js';
 import type { Recipe } from './recipe.js';
 import { answerRanges, refuseHourGrain, spanOf } from './recipe-periods.js';
 import { FactSlice, RecipeSql, toNumber, valuesFromRows } from './recipe-sql.js';
@@ -34,7 +35,12 @@ export const recognisedSalesRecipe: Recipe = {
     const dl = (c: string) => rs.col('_dl', c);
     const shipOrder = rs.model('shipments.order_id');
     const deliveredAt = rs.model('shipments.delivered_at');
-    const deliveries = ` LEFT JOIN (SELECT ${shipOrder} AS ${rs.id('order_id')}, count(*) AS ${rs.id('n')}, count(${deliveredAt}) AS ${rs.id('delivered')}, max(${deliveredAt}) AS ${rs.id('last_at')} FROM ${rs.id('shipments')} AS ${rs.id('shipments')} GROUP BY ${shipOrder}) AS ${rs.id('_dl')} ON ${dl('order_id')} = ${orderId}`;
+    const deliveries: JoinItem = {
+      relation: `(SELECT ${shipOrder} AS ${rs.id('order_id')}, count(*) AS ${rs.id('n')}, count(${deliveredAt}) AS ${rs.id('delivered')}, max(${deliveredAt}) AS ${rs.id('last_at')} FROM ${rs.id('shipments')} AS ${rs.id('shipments')} GROUP BY ${shipOrder})`,
+      alias: '_dl',
+      columns: ['order_id', 'n', 'delivered', 'last_at'],
+      join: { kind: 'LEFT JOIN', on: `${orderId} = ${dl('order_id')}` },
+    };
     // No shipment, or one not delivered yet: not recognised (NULL instant, no day).
     const instant = `(CASE WHEN ${fulfilment} = ${rs.bind(SHIP)} THEN (CASE WHEN ${dl('n')} = ${dl('delivered')} THEN ${dl('last_at')} END) ELSE ${orderedAt} END)`;
     const day = rs.localDate(instant);
@@ -88,14 +94,16 @@ export const marketSizeProratedRecipe: Recipe = {
     const day = rs.col('_pm', 'day');
     const perDay = `${rs.d.toDouble(sales)} / (${rs.d.daysBetween(start, end)} + 1)`;
     const pm = rs.periodMap(ranges);
+    const inPeriod = rs.innerJoinOn(
+      `${pm.map} AS ${rs.id('_pm')}`,
+      `${day} BETWEEN ${start} AND ${end}`,
+    );
     const inner = `SELECT ${[
       `${rs.col('_pm', 'role')} AS ${rs.id('role')}`,
       `${rs.col('_pm', 'pkey')} AS ${rs.id('pkey')}`,
       ...slice.dimSelect(day),
       `${perDay} AS ${rs.id('v')}`,
-    ].join(
-      ', ',
-    )} FROM ${slice.from()} JOIN ${pm.map} AS ${rs.id('_pm')} ON ${day} BETWEEN ${start} AND ${end}${slice.where()}`;
+    ].join(', ')} FROM ${slice.from()}${inPeriod.join}${slice.where(...inPeriod.where)}`;
     const sql = `SELECT ${[
       `${rs.col('_s', 'role')} AS ${rs.id('role')}`,
       `${rs.col('_s', 'pkey')} AS ${rs.id('pkey')}`,

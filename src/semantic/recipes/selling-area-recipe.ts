@@ -88,12 +88,13 @@ export const perSellingAreaRecipe: Recipe = {
     // A store without an opening date is taken as open before the data begin.
     const open = `(${opened} IS NULL OR ${opened} <= ${q('_r', 're')}) AND (${closed} IS NULL OR ${closed} >= ${q('_r', 'rs')})`;
     const dimSql = locDims.map((d) => rs.model(d.expr));
+    const during = rs.innerJoinOn(pm.ranges, open);
     const sql = `SELECT ${q('_r', 'role')} AS ${rs.id('role')}, ${q('_r', 'pkey')} AS ${rs.id('pkey')}, ${locDims
       .map((d, i) => `${dimSql[i] as string} AS ${rs.id(d.x.column)}`)
       .concat(`sum(${area}) AS ${rs.id('area')}`)
       .join(
         ', ',
-      )} FROM ${rs.id('locations')} AS ${rs.id('locations')} JOIN ${pm.ranges} ON ${open} WHERE ${conds.join(' AND ')} GROUP BY ${[q('_r', 'role'), q('_r', 'pkey'), ...dimSql].join(', ')}`;
+      )} FROM ${rs.id('locations')} AS ${rs.id('locations')}${during.join} WHERE ${[...conds, ...during.where].join(' AND ')} GROUP BY ${[q('_r', 'role'), q('_r', 'pkey'), ...dimSql].join(', ')}`;
     const areas = new Map<string, number | null>();
     const areaKey = (role: string, pkey: string, values: readonly unknown[]) =>
       JSON.stringify([role, pkey, ...values]);

@@ -78,50 +78,56 @@ function quantileCont(expr: string, p: number): string {
   return `if(length(${s}) = 0, NULL, ${lo} + (${h} - floor(${h})) * (${hi} - ${lo}))`;
 }
 
-function joinStep(left: string, item: JoinItem): string {
-  const from = `${item.relation} AS ${quoteIdentifier(item.alias)}`;
-  return item.join ? `${left} ${item.join.kind} ${from} ON ${item.join.on}` : from;
+/**
+ * One item of a join chain as a subquery whose columns are named `alias.column`, under an alias
+ * (`_tN`) no expression names. Every column of the chain then has a name of its own, so a join
+ * renames none (18.16 prefixes a right-hand column with its table only when the left side has
+ * the same name, and a nested level then asks for a name that does not exist), and
+ * `"alias"."column"` resolves, at any depth and on 18.16 and 26.x alike, to the column of that
+ * name: no table is called `alias` any more.
+ */
+function flatItem(item: JoinItem, i: number): string {
+  const select = item.columns
+    .map((c) => `${quoteIdentifier(c)} AS ${quoteIdentifier(`${item.alias}.${c}`)}`)
+    .join(', ');
+  return `(SELECT ${select} FROM ${item.relation} AS ${quoteIdentifier(`_r${i}`)}) AS ${quoteIdentifier(`_t${i}`)}`;
 }
 
 /**
- * 18.16 runs one JOIN per SELECT. A longer chain is nested: each level selects every column
- * joined so far under the name `alias.column`, and ClickHouse (18.16 and 26.x alike) resolves
- * `"alias"."column"` above it to that column. The last join stays outside, so its table keeps
- * its own alias.
+ * 18.16 runs one JOIN per SELECT: a chain of three or more items is nested, each level a
+ * `SELECT *` of the joins so far (the names are unique, so nothing is renamed or lost). Join
+ * conditions name the earlier side first (`earlier = joined`), which 18.16 needs to tell the
+ * sides apart.
  */
 function joinChain(items: readonly JoinItem[]): string {
   const [first, ...rest] = items;
   if (!first) throw new VitrineError('DIALECT', 'clickhouse: a join chain needs a first item');
-  let from = joinStep('', first);
-  // Names (alias.column) the current `from` exposes through a nested level, and how to read them.
-  let carried: { name: string; read: string }[] = first.columns.map((c) => ({
-    name: `${first.alias}.${c}`,
-    read: `${quoteIdentifier(first.alias)}.${quoteIdentifier(c)}`,
-  }));
+  let from = flatItem(first, 0);
   rest.forEach((item, i) => {
-    if (i > 0) {
-      const prev = rest[i - 1] as JoinItem;
-      const cols = [
-        ...carried,
-        ...prev.columns.map((c) => ({
-          name: `${prev.alias}.${c}`,
-          read: `${quoteIdentifier(prev.alias)}.${quoteIdentifier(c)}`,
-        })),
-      ];
-      const select = cols.map((c) => `${c.read} AS ${quoteIdentifier(c.name)}`).join(', ');
-      from = `(SELECT ${select} FROM ${from}) AS ${quoteIdentifier(`_j${i}`)}`;
-      carried = cols.map((c) => ({ name: c.name, read: quoteIdentifier(c.name) }));
+    if (!item.join) {
+      throw new VitrineError('DIALECT', `clickhouse: join chain item ${item.alias} has no join`);
     }
-    from = joinStep(from, item);
+    if (i > 0) from = `(SELECT * FROM ${from}) AS ${quoteIdentifier(`_j${i}`)}`;
+    from = `${from} ${item.join.kind} ${flatItem(item, i + 1)} ON ${item.join.on}`;
   });
   return from;
 }
 
+/** A value as text that tells NULL apart from every value ('' included). */
+function nullSafeKey(x: string): string {
+  return `if(isNull(${x}), 'n', concat('v', toString(assumeNotNull(${x}))))`;
+}
+
 export const clickhouseDialect: Dialect = {
   name: 'clickhouse',
-  // 18.16 lacks all three; current servers have them, but one SQL text for both keeps the
-  // results comparable and the compiler has an equivalent plan without them.
-  capabilities: { cte: false, windowFunctions: false, boundParameters: false },
+  // 18.16 lacks all four (it takes only equalities in JOIN ON); current servers have them, but
+  // one SQL text for both keeps the results comparable, and each has an equivalent plan.
+  capabilities: {
+    cte: false,
+    windowFunctions: false,
+    boundParameters: false,
+    inequalityJoin: false,
+  },
   quoteIdentifier,
   // The engine replaces $n by the literal of the n-th value (a tokenizer that skips strings,
   // quoted identifiers and comments): callers keep one way of passing values for every engine.
@@ -199,8 +205,10 @@ export const clickhouseDialect: Dialect = {
   // inside a join ("Unknown identifier: orders.order_id"); a subquery keeps them.
   joinedTable: (name) => `(SELECT * FROM ${quoteIdentifier(name)})`,
   joinChain,
-  // isNotDistinctFrom is 23.x+; this form is plain SQL both versions evaluate in WHERE.
-  nullSafeEquals: (a, b) => `((${a} = ${b}) OR (isNull(${a}) AND isNull(${b})))`,
+  // isNotDistinctFrom is 23.x+, and 18.16 takes only equalities of one side's expression to the
+  // other's in JOIN ON, where this is used: each side as one text, 'n' for NULL and 'v' + the
+  // value's text otherwise (toString is exact for values of one type).
+  nullSafeEquals: (a, b) => `(${nullSafeKey(a)} = ${nullSafeKey(b)})`,
   // Nullable everywhere so that UNION ALL branches have one type (18.16 finds no supertype).
   toDouble: (expr) => `toNullable(toFloat64(${expr}))`,
   nullDouble: () => 'CAST(NULL AS Nullable(Float64))',

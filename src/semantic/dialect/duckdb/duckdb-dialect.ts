@@ -11,7 +11,7 @@ function quoteString(s: string): string {
 
 export const duckdbDialect: Dialect = {
   name: 'duckdb',
-  capabilities: { cte: true, windowFunctions: true, boundParameters: true },
+  capabilities: { cte: true, windowFunctions: true, boundParameters: true, inequalityJoin: true },
   quoteIdentifier: (name) => `"${name.replaceAll('"', '""')}"`,
   param: (i) => `$${i}`,
   literal(value: SqlValue): string {

@@ -22,7 +22,7 @@ const PERCENTILES: Partial<Record<Aggregation, number>> = { median: 0.5, p75: 0.
 
 export const postgresDialect: Dialect = {
   name: 'postgres',
-  capabilities: { cte: true, windowFunctions: true, boundParameters: true },
+  capabilities: { cte: true, windowFunctions: true, boundParameters: true, inequalityJoin: true },
   quoteIdentifier: (name) => {
     if (name.includes('\u0000')) {
       throw new VitrineError('SQL_IDENTIFIER', 'postgres: identifiers cannot contain NUL');
