@@ -71,7 +71,8 @@ export async function enginesBench(ws, runs, options = {}) {
     const missing = clickhouseServerMissing();
     if (missing) console.log(`engines: ClickHouse skipped: ${missing}`);
     else {
-      chCluster = await startClickHouseCluster(2);
+      // 6 GB per query and server: the large demo's pack needs about 2.3 GB where shards merge.
+      chCluster = await startClickHouseCluster(2, { maxMemoryBytes: 6e9 });
       const nodes = chCluster.shards.map((x) => `127.0.0.1:${x.httpPort}`).join(',');
       targets.push({
         name: 'clickhouse-2-shards',

@@ -86,9 +86,12 @@ function configXml(
 `;
 }
 
-const USERS_XML = `<?xml version="1.0"?>
+/** Per-query memory cap of a test cluster: small, so that a query plan that explodes fails. */
+const TEST_MAX_MEMORY_BYTES = 2_000_000_000;
+
+const usersXml = (maxMemoryBytes: number) => `<?xml version="1.0"?>
 <yandex>
-  <profiles><default><max_memory_usage>2000000000</max_memory_usage></default></profiles>
+  <profiles><default><max_memory_usage>${Math.floor(maxMemoryBytes)}</max_memory_usage></default></profiles>
   <users><default><password></password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks><profile>default</profile><quota>default</quota></default></users>
   <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
 </yandex>
@@ -103,8 +106,20 @@ async function ping(url: string): Promise<boolean> {
   }
 }
 
+export interface ClusterOptions {
+  /**
+   * Each server's per-query memory cap (max_memory_usage); 2 GB by default, as for tests. The
+   * large demo's sales pack needs more (about 2.3 GB on the shard that merges), as a real
+   * cluster has.
+   */
+  readonly maxMemoryBytes?: number;
+}
+
 /** Starts `shards` servers (2 by default) and waits until each answers. */
-export async function startClickHouseCluster(shards = 2): Promise<ClickHouseCluster> {
+export async function startClickHouseCluster(
+  shards = 2,
+  options: ClusterOptions = {},
+): Promise<ClickHouseCluster> {
   const root = mkdtempSync(join(tmpdir(), 'vitrine-ch-'));
   const ports: { http: number; tcp: number; inter: number }[] = [];
   const used = new Set<number>();
@@ -154,7 +169,10 @@ export async function startClickHouseCluster(shards = 2): Promise<ClickHouseClus
         mkdirSync(join(dir, sub), { recursive: true });
       }
       writeFileSync(join(dir, 'config.xml'), configXml(dir, p, remote));
-      writeFileSync(join(dir, 'users.xml'), USERS_XML);
+      writeFileSync(
+        join(dir, 'users.xml'),
+        usersXml(options.maxMemoryBytes ?? TEST_MAX_MEMORY_BYTES),
+      );
       const log = openSync(join(dir, 'log', 'stdout.log'), 'a');
       const proc = spawn(CLICKHOUSE_SERVER, [`--config-file=${join(dir, 'config.xml')}`], {
         stdio: ['ignore', log, log],
