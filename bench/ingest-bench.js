@@ -5,7 +5,7 @@
 // end with the same table: Vitrine also hashes the file for the load log, types and checks every
 // value, checks keys and that every line's order exists, and writes the reconciliation.
 import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -135,7 +135,20 @@ export async function ingestBench({ lines = 10_000_000, runs = 3, dir } = {}) {
     },
   ];
 
+  // Each run's time, in order: the ratio of each interleaved round is printed too, since on a
+  // shared machine a median alone hides how much the rounds disagree.
+  const times = new Map(contenders.map((c) => [c.name, []]));
+  for (const c of contenders) {
+    const run = c.run;
+    c.run = async () => {
+      const t0 = process.hrtime.bigint();
+      await run();
+      times.get(c.name).push(Number(process.hrtime.bigint() - t0) / 1e6);
+    };
+  }
+  const load0 = loadavg()[0];
   const medians = await race(contenders, runs);
+  const load1 = loadavg()[0];
   const duck = medians.get('duckdb read_csv');
   const vitrine = medians.get('vitrine ingest');
   const rate = (ms) => Math.round(lines / (ms / 1000)).toLocaleString('en-US');
@@ -147,6 +160,16 @@ export async function ingestBench({ lines = 10_000_000, runs = 3, dir } = {}) {
   );
   console.log(
     `  vitrine ingest order_lines        ${(vitrine / 1000).toFixed(1)}s  ${rate(vitrine)} rows/s`,
+  );
+  // The first run of each contender is the warm-up (not in the medians).
+  const d = times.get('duckdb read_csv').slice(1);
+  const v = times.get('vitrine ingest').slice(1);
+  const rounds = d.map((x, i) => `${((v[i] ?? 0) / x).toFixed(2)}×`);
+  console.log(
+    `  rounds: read_csv ${d.map((x) => (x / 1000).toFixed(1)).join(', ')} s; vitrine ${v.map((x) => (x / 1000).toFixed(1)).join(', ')} s; ratios ${rounds.join(', ')}`,
+  );
+  console.log(
+    `  load average (1 min) ${load0.toFixed(1)} at the start, ${load1.toFixed(1)} at the end`,
   );
   console.log(
     `  ratio ${(vitrine / duck).toFixed(2)}× (goal ≤ 1.5×)  reconciliation ${JSON.stringify(checked)}`,
