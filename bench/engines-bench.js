@@ -71,7 +71,7 @@ export async function enginesBench(ws, runs, options = {}) {
     const missing = clickhouseServerMissing();
     if (missing) console.log(`engines: ClickHouse skipped: ${missing}`);
     else {
-      // 6 GB per query and server: the large demo's pack needs about 2.3 GB where shards merge.
+      // 6 GB per query and server: the large demo's pack outgrew 2 GB (2.26 GiB) where shards merge.
       chCluster = await startClickHouseCluster(2, { maxMemoryBytes: 6e9 });
       const nodes = chCluster.shards.map((x) => `127.0.0.1:${x.httpPort}`).join(',');
       targets.push({

@@ -109,8 +109,8 @@ async function ping(url: string): Promise<boolean> {
 export interface ClusterOptions {
   /**
    * Each server's per-query memory cap (max_memory_usage); 2 GB by default, as for tests. The
-   * large demo's sales pack needs more (about 2.3 GB on the shard that merges), as a real
-   * cluster has.
+   * large demo's sales pack needs more (it stopped asking for 2.26 GiB on the shard that
+   * merges), as a real cluster has.
    */
   readonly maxMemoryBytes?: number;
 }
