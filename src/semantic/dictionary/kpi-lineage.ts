@@ -81,21 +81,33 @@ function canonical(tables: readonly string[]): string[] {
 }
 
 /**
- * Every table a KPI needs, each with the KPI that reads it directly (the KPI itself, or the
- * component it gets it through), in the order first met.
+ * A KPI and the components it is computed from, each once, depth first in the order first met
+ * (unknown ids are passed over).
  */
-export function tablesReadBy(dict: KpiDictionary, id: string): Map<string, string> {
-  const out = new Map<string, string>();
+function kpiClosure(dict: KpiDictionary, id: string): { id: string; def: KpiDefinition }[] {
+  const out: { id: string; def: KpiDefinition }[] = [];
   const seen = new Set<string>();
   const walk = (kpi: string) => {
     if (seen.has(kpi)) return;
     seen.add(kpi);
     const entry = dict.entries.get(kpi);
     if (!entry) return;
-    for (const t of directTables(entry.def)) if (!out.has(t)) out.set(t, kpi);
+    out.push({ id: kpi, def: entry.def });
     for (const dep of kpiDependencies(entry.def)) walk(dep);
   };
   walk(id);
+  return out;
+}
+
+/**
+ * Every table a KPI needs, each with the KPI that reads it directly (the KPI itself, or the
+ * component it gets it through), in the order first met.
+ */
+export function tablesReadBy(dict: KpiDictionary, id: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const { id: kpi, def } of kpiClosure(dict, id)) {
+    for (const t of directTables(def)) if (!out.has(t)) out.set(t, kpi);
+  }
   return out;
 }
 
@@ -212,18 +224,11 @@ export function columnsReadBy(
   id: string,
 ): Map<string, ColumnInput & { readonly kpi: string }> {
   const out = new Map<string, ColumnInput & { readonly kpi: string }>();
-  const seen = new Set<string>();
-  const walk = (kpi: string) => {
-    if (seen.has(kpi)) return;
-    seen.add(kpi);
-    const entry = dict.entries.get(kpi);
-    if (!entry) return;
-    for (const c of directColumns(entry.def)) {
+  for (const { id: kpi, def } of kpiClosure(dict, id)) {
+    for (const c of directColumns(def)) {
       const key = `${c.table}.${c.column}`;
       if (!out.has(key)) out.set(key, { ...c, kpi });
     }
-    for (const dep of kpiDependencies(entry.def)) walk(dep);
-  };
-  walk(id);
+  }
   return out;
 }
