@@ -215,7 +215,8 @@ function summarizeCohorts(result: ModelResult<CohortsValues>): string {
     '',
     `  ${'cohort'.padEnd(8)} ${'size'.padStart(7)} ${ks.map((k) => `M${k}`.padStart(7)).join(' ')}   retention (share buying in month k)`,
   ];
-  for (const c of v.cohorts.slice(-18)) {
+  // Every cohort is listed: the header counts them, and a cut table read as the whole.
+  for (const c of v.cohorts) {
     lines.push(
       `  ${c.cohort.padEnd(8)} ${String(c.customers).padStart(7)} ${ks.map((k) => (c.months[k] ? pct(c.months[k]?.retention, 1) : '').padStart(7)).join(' ')}`,
     );
