@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { main, VERSION } from '../dist/cli/main.js';
 import { createToken, listTokens, revokeToken } from '../dist/server/auth/token-store.js';
 import { startServer } from '../dist/server/http-server.js';
-import { summaryLines } from '../dist/workspace/kpi-summary.js';
+import { summaryLines } from '../dist/goals/headline-summary.js';
 
 const dir = fileURLToPath(new URL('../demo-workspace', import.meta.url));
 if (!existsSync(`${dir}/vitrine.yaml`)) {

@@ -3,9 +3,8 @@
  * day's N-1 matches. The semantic compiler loads it and joins on `day`, so grouping by a retail
  * period or mapping a day to N-1 needs no calendar logic in SQL.
  */
-import type { WorkspaceConfig } from '../workspace/workspace-config.js';
 import { calendarOptionsFromConfig } from './calendar.js';
-import type { WeekStart } from './calendar.js';
+import type { CalendarSettings, WeekStart } from './calendar.js';
 import { isoDate, isoWeekday } from './civil-date.js';
 import { civilCalendar } from './civil-calendar.js';
 import { assertRange } from './period.js';
@@ -76,7 +75,7 @@ export const CALENDAR_TABLE_COLUMNS: readonly {
 ];
 
 export function calendarTableOptionsFromConfig(
-  config: Pick<WorkspaceConfig, 'week_start' | 'fiscal_calendar'>,
+  config: CalendarSettings,
 ): CalendarTableOptions {
   const { civil, retail } = calendarOptionsFromConfig(config);
   return {

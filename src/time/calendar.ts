@@ -3,7 +3,6 @@
  * about epoch days, so comparisons, cumulative windows and the calendar table never branch on
  * the kind. Conventions are in docs/calendars.md.
  */
-import type { WorkspaceConfig } from '../workspace/workspace-config.js';
 import { civilCalendar } from './civil-calendar.js';
 import type { CivilCalendarOptions } from './civil-calendar.js';
 import { parseChoice } from './grain.js';
@@ -54,13 +53,22 @@ export interface CalendarOptions {
 }
 
 /**
+ * The calendar settings of a workspace, as its configuration states them. Declared here (the
+ * workspace's config satisfies it) so that time never reaches up into the workspace room.
+ */
+export interface CalendarSettings {
+  readonly week_start: WeekStart;
+  readonly fiscal_calendar: { readonly kind: CalendarKind; readonly year_start_month: number };
+}
+
+/**
  * Calendar options from a workspace. The civil calendar takes week_start and year_start_month.
  * The retail calendar follows them only when the workspace declares itself retail-454 (then
  * year_start_month is the month the retail year nominally starts, so it ends near the end of
  * the month before); a civil workspace asking for a retail view gets the NRF calendar.
  */
 export function calendarOptionsFromConfig(
-  config: Pick<WorkspaceConfig, 'week_start' | 'fiscal_calendar'>,
+  config: CalendarSettings,
 ): CalendarOptions {
   const startMonth = config.fiscal_calendar.year_start_month;
   const retail: RetailCalendarOptions =
@@ -79,7 +87,7 @@ export function createCalendar(kind: CalendarKind, options: CalendarOptions): Ca
 
 /** The workspace's calendar, or the other kind when a request names it (--calendar). */
 export function calendarFromConfig(
-  config: Pick<WorkspaceConfig, 'week_start' | 'fiscal_calendar'>,
+  config: CalendarSettings,
   kind: CalendarKind = config.fiscal_calendar.kind,
 ): Calendar {
   return createCalendar(kind, calendarOptionsFromConfig(config));

@@ -1,7 +1,7 @@
 import { loadDictionary } from '../semantic/dictionary/kpi-dictionary.js';
 import { runQuery } from '../semantic/query/query-runner.js';
 import { civil, epochDay, isoDate, todayEpochDay } from '../time/civil-date.js';
-import { openWorkspace } from './workspace.js';
+import { openWorkspace } from '../workspace/workspace.js';
 
 const SUMMARY_KPIS = ['net_sales', 'orders', 'aov', 'units_sold', 'upt'];
 
