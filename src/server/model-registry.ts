@@ -6,14 +6,14 @@ import { budgetModel } from '../analytics/budget/budget-model.js';
 import { clvModel } from '../analytics/clv/clv-model.js';
 import { cohortsModel } from '../analytics/cohorts/cohorts-model.js';
 import { lostSalesModel } from '../analytics/lost-sales/lost-sales-model.js';
-import type { Model } from '../analytics/model.js';
+import type { Model } from '../analytics/analytic-model.js';
 import { pathsModel } from '../analytics/paths/paths-model.js';
 import { promoModel } from '../analytics/promo/promo-model.js';
 import { shrinkageModel } from '../analytics/shrinkage/shrinkage-model.js';
 
 /**
  * The analytics models the API offers. The endpoint is generic over the Model seam
- * (src/analytics/model.ts): a model added here appears in GET /api/models and runs at
+ * (src/analytics/analytic-model.ts): a model added here appears in GET /api/models and runs at
  * POST /api/models/{name} with its own params schema, nothing else to change.
  */
 export const API_MODELS: readonly Model<unknown, unknown, unknown>[] = [

@@ -3,7 +3,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import type { z } from 'zod';
-import { runModel } from '../analytics/model.js';
+import { runModel } from '../analytics/analytic-model.js';
 import { renderCsv } from '../cli/output.js';
 import { objectivesProgress, readObjectives } from '../goals/objectives.js';
 import { loadTargetsFile } from '../goals/targets-loader.js';

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { ClvData } from '../../src/analytics/clv/clv-model.js';
 import { clvModel, clvParams, fitClv, readClvFile } from '../../src/analytics/clv/clv-model.js';
 import type { Transaction } from '../../src/analytics/clv/customer-summary.js';
-import { runModel } from '../../src/analytics/model.js';
+import { runModel } from '../../src/analytics/analytic-model.js';
 import { epochDay } from '../../src/time/civil-date.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vitrine-clv-'));

@@ -18,8 +18,8 @@ import { lostSalesModel } from '../../src/analytics/lost-sales/lost-sales-model.
 import { pathsModel } from '../../src/analytics/paths/paths-model.js';
 import { promoModel } from '../../src/analytics/promo/promo-model.js';
 import { shrinkageModel } from '../../src/analytics/shrinkage/shrinkage-model.js';
-import type { WorkspaceSource } from '../../src/analytics/model.js';
-import { runModel } from '../../src/analytics/model.js';
+import type { WorkspaceSource } from '../../src/analytics/analytic-model.js';
+import { runModel } from '../../src/analytics/analytic-model.js';
 import type { Workspace } from '../../src/workspace/workspace.js';
 import { openWorkspace } from '../../src/workspace/workspace.js';
 

@@ -11,8 +11,8 @@ import {
 } from '../../src/analytics/budget/budget-model.js';
 import { cohortsModel } from '../../src/analytics/cohorts/cohorts-model.js';
 import { censoredExcess, lostSalesModel } from '../../src/analytics/lost-sales/lost-sales-model.js';
-import type { Model } from '../../src/analytics/model.js';
-import { runModel } from '../../src/analytics/model.js';
+import type { Model } from '../../src/analytics/analytic-model.js';
+import { runModel } from '../../src/analytics/analytic-model.js';
 import { pathsModel } from '../../src/analytics/paths/paths-model.js';
 import { promoModel } from '../../src/analytics/promo/promo-model.js';
 import { shrinkageModel } from '../../src/analytics/shrinkage/shrinkage-model.js';

@@ -17,8 +17,8 @@ import { loadDictionary } from '../../semantic/dictionary/kpi-dictionary.js';
 import { runQuery } from '../../semantic/query/query-runner.js';
 import { dateCell, nonEmptyCell, numberCell, readCsv } from '../io/csv-input.js';
 import { readFactRows } from '../io/fact-query.js';
-import type { Diagnostic, Model, ModelResult, WorkspaceSource } from '../model.js';
-import { DiagnosticsBuilder, diagnosticsText, fmt, pct } from '../model.js';
+import type { Diagnostic, Model, ModelResult, WorkspaceSource } from '../analytic-model.js';
+import { DiagnosticsBuilder, diagnosticsText, fmt, pct } from '../analytic-model.js';
 import { median } from '../numeric/descriptive-stats.js';
 
 const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');

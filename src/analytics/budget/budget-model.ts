@@ -13,8 +13,8 @@ import { attributionModel, attributionParams } from '../attribution/attribution-
 import { touchWeights } from '../attribution/heuristic-attribution.js';
 import { nonEmptyCell, numberCell, readCsv, cell } from '../io/csv-input.js';
 import { num, readFactRows } from '../io/fact-query.js';
-import type { Diagnostic, Model, ModelResult, WorkspaceSource } from '../model.js';
-import { DiagnosticsBuilder, diagnosticsText, fmt, pct } from '../model.js';
+import type { Diagnostic, Model, ModelResult, WorkspaceSource } from '../analytic-model.js';
+import { DiagnosticsBuilder, diagnosticsText, fmt, pct } from '../analytic-model.js';
 
 const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 

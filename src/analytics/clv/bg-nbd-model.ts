@@ -15,7 +15,7 @@
  */
 import { invertSpd, minimizeBfgs, numericHessian } from '../numeric/optimize.js';
 import { digamma, hyp2f1, lbeta, lgamma, logAddExp } from '../numeric/special-functions.js';
-import type { Convergence } from '../model.js';
+import type { Convergence } from '../analytic-model.js';
 
 export interface BgNbdParams {
   readonly r: number;

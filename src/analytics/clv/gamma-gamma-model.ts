@@ -11,7 +11,7 @@
  */
 import { invertSpd, minimizeBfgs, numericHessian } from '../numeric/optimize.js';
 import { digamma, lgamma } from '../numeric/special-functions.js';
-import type { Convergence } from '../model.js';
+import type { Convergence } from '../analytic-model.js';
 
 export interface GammaGammaParams {
   readonly p: number;

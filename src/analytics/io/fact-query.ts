@@ -21,7 +21,7 @@ import {
   resolveFactExpression,
   resolveFilter,
 } from '../../semantic/model/semantic-model.js';
-import type { WorkspaceSource } from '../model.js';
+import type { WorkspaceSource } from '../analytic-model.js';
 
 export type FactAggregate = 'sum' | 'count' | 'min' | 'max' | 'count_distinct';
 

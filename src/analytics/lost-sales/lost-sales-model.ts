@@ -14,8 +14,8 @@ import { parseIsoDate } from '../../time/civil-date.js';
 import { gammaP } from '../numeric/special-functions.js';
 import { cell, dateCell, nonEmptyCell, numberCell, readCsv } from '../io/csv-input.js';
 import { compileFactQuery, num } from '../io/fact-query.js';
-import type { Model, ModelResult, WorkspaceSource } from '../model.js';
-import { DiagnosticsBuilder, diagnosticsText, fmt } from '../model.js';
+import type { Model, ModelResult, WorkspaceSource } from '../analytic-model.js';
+import { DiagnosticsBuilder, diagnosticsText, fmt } from '../analytic-model.js';
 
 const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 

@@ -8,8 +8,8 @@ import { z } from 'zod';
 import { VitrineError } from '../../util/errors.js';
 import { cell, nonEmptyCell, numberCell, readCsv } from '../io/csv-input.js';
 import { compileFactQuery, num } from '../io/fact-query.js';
-import type { Model, ModelResult, WorkspaceSource } from '../model.js';
-import { DiagnosticsBuilder, diagnosticsText, fmt, pct } from '../model.js';
+import type { Model, ModelResult, WorkspaceSource } from '../analytic-model.js';
+import { DiagnosticsBuilder, diagnosticsText, fmt, pct } from '../analytic-model.js';
 
 const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 

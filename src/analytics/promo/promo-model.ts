@@ -19,8 +19,8 @@ import { isoDate, parseIsoDate } from '../../time/civil-date.js';
 import { VitrineError } from '../../util/errors.js';
 import { cell, dateCell, nonEmptyCell, numberCell, readCsv } from '../io/csv-input.js';
 import { compileFactQuery, num, str } from '../io/fact-query.js';
-import type { Model, ModelResult, WorkspaceSource } from '../model.js';
-import { DiagnosticsBuilder, diagnosticsText, fmt, pct } from '../model.js';
+import type { Model, ModelResult, WorkspaceSource } from '../analytic-model.js';
+import { DiagnosticsBuilder, diagnosticsText, fmt, pct } from '../analytic-model.js';
 import { normalQuantile } from '../numeric/special-functions.js';
 
 export const promoParams = z.object({

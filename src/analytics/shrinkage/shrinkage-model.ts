@@ -8,8 +8,8 @@ import { z } from 'zod';
 import { VitrineError } from '../../util/errors.js';
 import { cell, dateCell, nonEmptyCell, numberCell, readCsv } from '../io/csv-input.js';
 import { num, readFactRows, str } from '../io/fact-query.js';
-import type { Model, ModelResult, WorkspaceSource } from '../model.js';
-import { DiagnosticsBuilder, diagnosticsText, fmt, pct } from '../model.js';
+import type { Model, ModelResult, WorkspaceSource } from '../analytic-model.js';
+import { DiagnosticsBuilder, diagnosticsText, fmt, pct } from '../analytic-model.js';
 import { isoDate } from '../../time/civil-date.js';
 import { normalQuantile } from '../numeric/special-functions.js';
 
