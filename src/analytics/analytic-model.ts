@@ -76,7 +76,7 @@ export class DiagnosticsBuilder {
 
 /** What a workspace-mode model reads, for `--help` and for the closing summary. */
 export interface DataNeed {
-  /** Fact of the semantic model (src/semantic/model/facts.ts) or canonical table. */
+  /** Fact of the semantic model (src/semantic/facts/fact-catalogue.ts) or canonical table. */
   readonly fact: string;
   /** Named filters of the fact applied (e.g. valid_order). */
   readonly filters: readonly string[];

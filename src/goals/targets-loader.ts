@@ -1,6 +1,6 @@
 import type { Engine } from '../engine/engine.js';
 import type { KpiDictionary } from '../semantic/dictionary/kpi-dictionary.js';
-import { getDimension } from '../semantic/model/semantic-model.js';
+import { getDimension } from '../semantic/facts/fact-resolver.js';
 import { parseIsoDate } from '../time/civil-date.js';
 import { VitrineError, oneLine } from '../util/errors.js';
 

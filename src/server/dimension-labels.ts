@@ -12,7 +12,7 @@ import type { Engine, SqlParam } from '../engine/engine.js';
 export type Labels = Record<string, Record<string, string>>;
 
 interface LabelSource {
-  /** Dashboard dimension (src/semantic/model/facts.ts) whose values are the ids. */
+  /** Dashboard dimension (src/semantic/facts/fact-catalogue.ts) whose values are the ids. */
   readonly dimension: string;
   readonly table: string;
   readonly id: string;

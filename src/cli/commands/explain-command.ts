@@ -4,7 +4,7 @@ import { explainKpi } from '../../semantic/explain/explain.js';
 import type { ExplainResult } from '../../semantic/explain/explain.js';
 import { parseWhere } from '../../semantic/plan/plan-builder.js';
 import { parseComparison } from '../../time/comparison.js';
-import { getDimension } from '../../semantic/model/semantic-model.js';
+import { getDimension } from '../../semantic/facts/fact-resolver.js';
 import type { CliIo } from '../cli-io.js';
 import { parseFormat, renderJson } from '../output.js';
 import { addWorkspaceOption, withWorkspace } from '../workspace-option.js';

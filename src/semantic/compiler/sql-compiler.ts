@@ -5,9 +5,9 @@ import type { Dialect, JoinItem, SqlValue } from '../dialect/dialect.js';
 import type { Expr } from '../expression/expression-ast.js';
 import { collectRefs } from '../expression/expression-ast.js';
 import { parseExpression } from '../expression/expression-parser.js';
-import type { JoinDef } from '../model/semantic-model-types.js';
-import { joinName } from '../model/semantic-model-types.js';
-import { getDerivedRelation, joinCondition, requiredJoins } from '../model/semantic-model.js';
+import type { JoinDef } from '../facts/fact-types.js';
+import { joinName } from '../facts/fact-types.js';
+import { getDerivedRelation, joinCondition, requiredJoins } from '../facts/fact-resolver.js';
 import type {
   BaseMeasure,
   PlannedDimension,

@@ -2,14 +2,14 @@ import { isTableName, getTable } from '../../model/model.js';
 import type { Expr } from '../expression/expression-ast.js';
 import { collectRefs } from '../expression/expression-ast.js';
 import { parseExpression } from '../expression/expression-parser.js';
-import { DIMENSIONS, FACTS } from '../model/facts.js';
+import { DIMENSIONS, FACTS } from '../facts/fact-catalogue.js';
 import {
   getDerivedRelation,
   requiredJoins,
   resolveFactExpression,
   underlyingTable,
-} from '../model/semantic-model.js';
-import type { FactDef } from '../model/semantic-model-types.js';
+} from '../facts/fact-resolver.js';
+import type { FactDef } from '../facts/fact-types.js';
 import { getModel, getRecipe, listParam } from './computation-catalogue.js';
 import type { KpiDictionary } from './kpi-dictionary.js';
 import type { KpiDefinition } from './kpi-schema.js';

@@ -4,7 +4,7 @@ import { SOURCE_SYSTEMS } from '../../model/model-types.js';
 /**
  * The schema of a KPI definition in the dictionary (kpis/*.yaml, and a workspace's own
  * dictionary folder). Formulas are written in the dictionary's expression language (see
- * src/semantic/expression) over the facts of the semantic model (src/semantic/model/facts.ts).
+ * src/semantic/expression) over the facts of the semantic model (src/semantic/facts/fact-catalogue.ts).
  */
 
 const bilingual = z.object({ en: z.string().min(1), fr: z.string().min(1) }).strict();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { DIMENSIONS } from '../model/facts.js';
+import { DIMENSIONS } from '../facts/fact-catalogue.js';
 import { KNOWN_RECIPES } from './computation-catalogue.js';
 import type { Diagnostic } from './dictionary-loader.js';
 import { checkDictionary } from './kpi-governance.js';

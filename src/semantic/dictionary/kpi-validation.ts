@@ -1,12 +1,12 @@
-import { joinName } from '../model/semantic-model-types.js';
+import { joinName } from '../facts/fact-types.js';
 import { readFileSync } from 'node:fs';
 import { isVitrineError } from '../../util/errors.js';
 import type { Expr } from '../expression/expression-ast.js';
 import { collectRefs } from '../expression/expression-ast.js';
 import { parseExpression } from '../expression/expression-parser.js';
-import { DIMENSIONS, FACTS } from '../model/facts.js';
-import { joinCondition, resolveFactExpression, resolveFilter } from '../model/semantic-model.js';
-import type { FactDef } from '../model/semantic-model-types.js';
+import { DIMENSIONS, FACTS } from '../facts/fact-catalogue.js';
+import { joinCondition, resolveFactExpression, resolveFilter } from '../facts/fact-resolver.js';
+import type { FactDef } from '../facts/fact-types.js';
 import type { RecipeSpec } from './computation-catalogue.js';
 import {
   getModel,

@@ -11,8 +11,8 @@ import {
   getFact,
   resolveFactExpression,
   resolveFilter,
-} from '../model/semantic-model.js';
-import type { FactDef, TimeRole } from '../model/semantic-model-types.js';
+} from '../facts/fact-resolver.js';
+import type { FactDef, TimeRole } from '../facts/fact-types.js';
 import type { QueryRequest } from '../query/query-types.js';
 import { planPeriods } from './period-plan.js';
 import { getRecipe } from '../recipes/recipe-registry.js';

@@ -1,8 +1,8 @@
 import type { Aggregation } from '../dictionary/kpi-schema.js';
 import type { KpiEntry } from '../dictionary/kpi-dictionary.js';
 import type { Expr } from '../expression/expression-ast.js';
-import type { ResolvedExpr } from '../model/semantic-model.js';
-import type { FactDef, TimeRole } from '../model/semantic-model-types.js';
+import type { ResolvedExpr } from '../facts/fact-resolver.js';
+import type { FactDef, TimeRole } from '../facts/fact-types.js';
 import type { CalendarKind, Comparison, Cumulative, Grain } from '../query/query-types.js';
 
 /**

@@ -14,7 +14,7 @@ import {
 import type { PeriodMapSql } from '../compiler/sql-compiler.js';
 import type { Dialect, JoinItem, SqlValue } from '../dialect/dialect.js';
 import type { Expr } from '../expression/expression-ast.js';
-import type { ResolvedExpr } from '../model/semantic-model.js';
+import type { ResolvedExpr } from '../facts/fact-resolver.js';
 import {
   dimensionExpression,
   getDimension,
@@ -22,8 +22,8 @@ import {
   requiredJoins,
   resolveFactExpression,
   resolveFilter,
-} from '../model/semantic-model.js';
-import type { FactDef } from '../model/semantic-model-types.js';
+} from '../facts/fact-resolver.js';
+import type { FactDef } from '../facts/fact-types.js';
 import type { PlannedDimension, RoleRange } from '../plan/query-plan.js';
 import { dimValue } from '../query/query-runner.js';
 import type { RecipeContext, RecipeValue } from './recipe.js';

@@ -1,6 +1,6 @@
 import { lflConditionSql, parseModelExpression } from '../compiler/sql-compiler.js';
 import { collectRefs } from '../expression/expression-ast.js';
-import { getDimension } from '../model/semantic-model.js';
+import { getDimension } from '../facts/fact-resolver.js';
 import { dimValue } from '../query/query-runner.js';
 import type { Recipe } from './recipe.js';
 import { stringParam } from './recipe-params.js';

@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { getDimension } from '../../semantic/model/semantic-model.js';
+import { getDimension } from '../../semantic/facts/fact-resolver.js';
 import { VitrineError } from '../../util/errors.js';
 import type { Role } from './roles.js';
 import { ROLES } from './roles.js';

@@ -3,10 +3,10 @@ import { VitrineError } from '../../util/errors.js';
 import type { Expr } from '../expression/expression-ast.js';
 import { collectRefs } from '../expression/expression-ast.js';
 import { parseExpression } from '../expression/expression-parser.js';
-import type { DerivedRelationDef } from './facts.js';
-import { DERIVED_RELATIONS, DIMENSIONS, FACTS } from './facts.js';
-import type { DimensionDef, FactDef, JoinDef } from './semantic-model-types.js';
-import { joinName } from './semantic-model-types.js';
+import type { DerivedRelationDef } from './fact-catalogue.js';
+import { DERIVED_RELATIONS, DIMENSIONS, FACTS } from './fact-catalogue.js';
+import type { DimensionDef, FactDef, JoinDef } from './fact-types.js';
+import { joinName } from './fact-types.js';
 
 const FACT_BY_NAME = new Map(FACTS.map((f) => [f.name, f]));
 const DIM_BY_ID = new Map(DIMENSIONS.map((d) => [d.id, d]));

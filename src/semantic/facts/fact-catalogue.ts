@@ -1,4 +1,4 @@
-import type { DimensionDef, FactDef, JoinDef } from './semantic-model-types.js';
+import type { DimensionDef, FactDef, JoinDef } from './fact-types.js';
 
 /**
  * Facts of the semantic model. Measures refer to a fact by name and to columns as
