@@ -1,3 +1,4 @@
+import type { SqlValue } from '../../sql/sql-literal.js';
 import type { Aggregation } from '../dictionary/kpi-schema.js';
 
 /**
@@ -19,7 +20,7 @@ export interface DialectCapabilities {
   readonly inequalityJoin: boolean;
 }
 
-export type SqlValue = string | number | boolean | null;
+export type { SqlValue };
 
 /** One FROM item of a join chain: the first has no `join`. */
 export interface JoinItem {

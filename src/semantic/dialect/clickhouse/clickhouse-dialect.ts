@@ -1,6 +1,10 @@
 import { VitrineError } from '../../../util/errors.js';
 import type { Aggregation } from '../../dictionary/kpi-schema.js';
-import type { Dialect, JoinItem, SqlValue } from '../dialect.js';
+import { quoteClickHouseIdentifier as quoteIdentifier } from '../../../sql/sql-identifier.js';
+import type { LiteralStyle, SqlValue } from '../../../sql/sql-literal.js';
+import { clickhouseString, sqlLiteral } from '../../../sql/sql-literal.js';
+import { placeholder } from '../../../sql/sql-params.js';
+import type { Dialect, JoinItem } from '../dialect.js';
 
 /**
  * ClickHouse SQL that runs on the oldest server Vitrine supports (18.16, Debian's package) and on
@@ -8,61 +12,16 @@ import type { Dialect, JoinItem, SqlValue } from '../dialect.js';
  * JOIN per SELECT; see CONTEXT.md for how values and those limits are handled.
  */
 
-/** Escapes ClickHouse reads inside '…' (and "…"): everything else is taken byte for byte. */
-const NAMED_ESCAPES: Readonly<Record<string, string>> = {
-  '\\': '\\\\',
-  "'": "\\'",
-  '"': '\\"',
-  '`': '\\`',
-  '\u0000': '\\0',
-  '\b': '\\b',
-  '\f': '\\f',
-  '\n': '\\n',
-  '\r': '\\r',
-  '\t': '\\t',
-};
-
 /**
- * ClickHouse's text literal. Backslash is an escape character in ClickHouse strings (unlike
- * standard SQL), so it is escaped first-class with the quote; control characters are written as
- * escapes so that no raw byte below 0x20 reaches the SQL text; other characters (all of Unicode)
- * go through as UTF-8. A lone UTF-16 surrogate has no UTF-8 form: it would arrive as U+FFFD, a
- * different value, so it is refused instead.
+ * 18.16 has no boolean type: booleans are UInt8 there, and 1/0 compare equal to Bool on 26.x.
+ * Negatives (and -0) are parenthesised so that `x - -1` can never read as `x --1` (a comment).
  */
-export function clickhouseString(s: string): string {
-  let out = "'";
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i] as string;
-    const code = ch.charCodeAt(0);
-    const named = NAMED_ESCAPES[ch];
-    if (named !== undefined) out += named;
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
-    else if (code >= 0xd800 && code <= 0xdfff) {
-      const next = s.charCodeAt(i + 1);
-      if (code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-        out += ch + (s[i + 1] as string);
-        i++;
-      } else {
-        throw new VitrineError(
-          'SQL_LITERAL',
-          `clickhouse: text value has a lone UTF-16 surrogate at position ${i}, which has no UTF-8 form`,
-        );
-      }
-    } else out += ch;
-  }
-  return `${out}'`;
-}
-
-/** Identifiers come from the model and the dictionary; quoting keeps reserved words usable. */
-function quoteIdentifier(name: string): string {
-  if (name.length === 0 || [...name].some((c) => c.charCodeAt(0) < 0x20)) {
-    throw new VitrineError(
-      'SQL_IDENTIFIER',
-      `clickhouse: invalid identifier ${JSON.stringify(name)}`,
-    );
-  }
-  return `"${name.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
-}
+const LITERALS: LiteralStyle = {
+  name: 'clickhouse',
+  strings: 'clickhouse',
+  booleans: 'digits',
+  parenthesiseNegatives: true,
+};
 
 /**
  * DuckDB's quantile_cont (linear interpolation between the closest ranks, h = (n-1)·p) written
@@ -131,20 +90,8 @@ export const clickhouseDialect: Dialect = {
   quoteIdentifier,
   // The engine replaces $n by the literal of the n-th value (a tokenizer that skips strings,
   // quoted identifiers and comments): callers keep one way of passing values for every engine.
-  param: (i) => `$${i}`,
-  literal(value: SqlValue): string {
-    if (value === null) return 'NULL';
-    // 18.16 has no boolean type: booleans are UInt8 there, and 1/0 compare equal to Bool on 26.x.
-    if (typeof value === 'boolean') return value ? '1' : '0';
-    if (typeof value === 'number') {
-      if (!Number.isFinite(value)) {
-        throw new VitrineError('SQL_LITERAL', `clickhouse: cannot write ${value} in SQL`);
-      }
-      // Parenthesised so that `x - -1` can never read as `x --1` (a comment).
-      return value < 0 || Object.is(value, -0) ? `(${String(value)})` : String(value);
-    }
-    return clickhouseString(value);
-  },
+  param: placeholder,
+  literal: (value: SqlValue) => sqlLiteral(value, LITERALS),
   dateParam: (p) => `toDate(${p})`,
   // ISO text with a zone ('…Z'); parseDateTimeBestEffort reads it on 18.16 and 26.x alike.
   timestampParam: (p) => `parseDateTimeBestEffort(${p}, 'UTC')`,

@@ -1,33 +1,28 @@
 import { VitrineError } from '../../../util/errors.js';
 import type { Aggregation } from '../../dictionary/kpi-schema.js';
-import type { Dialect, SqlValue } from '../dialect.js';
+import { quoteIdentifier } from '../../../sql/sql-identifier.js';
+import type { LiteralStyle, SqlValue } from '../../../sql/sql-literal.js';
+import { sqlLiteral, standardString } from '../../../sql/sql-literal.js';
+import { placeholder } from '../../../sql/sql-params.js';
+import type { Dialect } from '../dialect.js';
 
-function quoteString(s: string): string {
-  if (s.includes('\u0000')) {
-    throw new VitrineError('SQL_LITERAL', 'text values cannot contain a NUL character');
-  }
-  return `'${s.replaceAll("'", "''")}'`;
-}
+const LITERALS: LiteralStyle = {
+  name: 'duckdb',
+  strings: 'standard',
+  booleans: 'keywords',
+  parenthesiseNegatives: false,
+};
 
 export const duckdbDialect: Dialect = {
   name: 'duckdb',
   capabilities: { cte: true, windowFunctions: true, boundParameters: true, inequalityJoin: true },
-  quoteIdentifier: (name) => `"${name.replaceAll('"', '""')}"`,
-  param: (i) => `$${i}`,
-  literal(value: SqlValue): string {
-    if (value === null) return 'NULL';
-    if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
-    if (typeof value === 'number') {
-      if (!Number.isFinite(value))
-        throw new VitrineError('SQL_LITERAL', `cannot write ${value} in SQL`);
-      return String(value);
-    }
-    return quoteString(value);
-  },
+  quoteIdentifier,
+  param: placeholder,
+  literal: (value: SqlValue) => sqlLiteral(value, LITERALS),
   dateParam: (p) => `CAST(${p} AS DATE)`,
   timestampParam: (p) => `CAST(${p} AS TIMESTAMPTZ)`,
-  localDate: (instant, tz) => `CAST(timezone(${quoteString(tz)}, ${instant}) AS DATE)`,
-  localHour: (instant, tz) => `hour(timezone(${quoteString(tz)}, ${instant}))`,
+  localDate: (instant, tz) => `CAST(timezone(${standardString(tz)}, ${instant}) AS DATE)`,
+  localHour: (instant, tz) => `hour(timezone(${standardString(tz)}, ${instant}))`,
   isoWeekday: (date) => `isodow(${date})`,
   monthOfYear: (date) => `month(${date})`,
   // Whole microseconds subtracted first: epoch() is a double of ~1.8e9 s, whose difference
@@ -66,11 +61,11 @@ export const duckdbDialect: Dialect = {
   addDays: (date, days) => `CAST(CAST(${date} AS DATE) + CAST(${days} AS INTEGER) AS DATE)`,
   valuesRelation: (rows, columns, alias) =>
     `(VALUES ${rows.map((r) => `(${r.join(', ')})`).join(', ')}) AS ${alias}(${columns.join(', ')})`,
-  joinedTable: (name) => `"${name.replaceAll('"', '""')}"`,
+  joinedTable: quoteIdentifier,
   joinChain: (items) =>
     items
       .map((it) => {
-        const from = `${it.relation} AS "${it.alias.replaceAll('"', '""')}"`;
+        const from = `${it.relation} AS ${quoteIdentifier(it.alias)}`;
         return it.join ? ` ${it.join.kind} ${from} ON ${it.join.on}` : from;
       })
       .join(''),

@@ -1,21 +1,30 @@
 import { VitrineError } from '../../../util/errors.js';
 import type { Aggregation } from '../../dictionary/kpi-schema.js';
-import type { Dialect, SqlValue } from '../dialect.js';
+import { quoteIdentifier as quoteStandard } from '../../../sql/sql-identifier.js';
+import type { LiteralStyle, SqlValue } from '../../../sql/sql-literal.js';
+import { sqlLiteral, standardString } from '../../../sql/sql-literal.js';
+import { placeholder } from '../../../sql/sql-params.js';
+import type { Dialect } from '../dialect.js';
 
 /**
- * PostgreSQL's text literal. With standard_conforming_strings on (the default since 9.1, and
- * checked by the engine when it connects), a backslash is an ordinary character inside '…', so
- * doubling the quote is the whole escape. PostgreSQL text cannot hold NUL at all.
+ * With standard_conforming_strings on (the default since 9.1, and set by the engine on every
+ * connection), a backslash is an ordinary character inside '…', so the standard text literal
+ * (the quote doubled) is the whole escape. PostgreSQL text cannot hold NUL at all.
  */
-function quoteString(s: string): string {
-  const nul = s.indexOf('\u0000');
-  if (nul >= 0) {
-    throw new VitrineError(
-      'SQL_LITERAL',
-      `postgres: text values cannot contain a NUL character (found at position ${nul})`,
-    );
+const LITERALS: LiteralStyle = {
+  name: 'postgres',
+  strings: 'standard',
+  booleans: 'keywords',
+  parenthesiseNegatives: true,
+};
+
+const quoteString = (s: string): string => standardString(s, 'postgres');
+
+function quoteIdentifier(name: string): string {
+  if (name.includes('\u0000')) {
+    throw new VitrineError('SQL_IDENTIFIER', 'postgres: identifiers cannot contain NUL');
   }
-  return `'${s.replaceAll("'", "''")}'`;
+  return quoteStandard(name);
 }
 
 const PERCENTILES: Partial<Record<Aggregation, number>> = { median: 0.5, p75: 0.75, p90: 0.9 };
@@ -23,24 +32,9 @@ const PERCENTILES: Partial<Record<Aggregation, number>> = { median: 0.5, p75: 0.
 export const postgresDialect: Dialect = {
   name: 'postgres',
   capabilities: { cte: true, windowFunctions: true, boundParameters: true, inequalityJoin: true },
-  quoteIdentifier: (name) => {
-    if (name.includes('\u0000')) {
-      throw new VitrineError('SQL_IDENTIFIER', 'postgres: identifiers cannot contain NUL');
-    }
-    return `"${name.replaceAll('"', '""')}"`;
-  },
-  param: (i) => `$${i}`,
-  literal(value: SqlValue): string {
-    if (value === null) return 'NULL';
-    if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
-    if (typeof value === 'number') {
-      if (!Number.isFinite(value))
-        throw new VitrineError('SQL_LITERAL', `postgres: cannot write ${value} in SQL`);
-      // A negative literal is parenthesised so that `x - -1` never reads as a comment start.
-      return value < 0 ? `(${String(value)})` : String(value);
-    }
-    return quoteString(value);
-  },
+  quoteIdentifier,
+  param: placeholder,
+  literal: (value: SqlValue) => sqlLiteral(value, LITERALS),
   // Parameters are sent untyped (as text); the cast gives them their type where PostgreSQL
   // could not infer it (inside VALUES, CASE, comparisons with other parameters).
   dateParam: (p) => `CAST(${p} AS DATE)`,
@@ -89,11 +83,11 @@ export const postgresDialect: Dialect = {
   addDays: (date, days) => `(CAST(${date} AS DATE) + CAST(${days} AS INTEGER))`,
   valuesRelation: (rows, columns, alias) =>
     `(VALUES ${rows.map((r) => `(${r.join(', ')})`).join(', ')}) AS ${alias}(${columns.join(', ')})`,
-  joinedTable: (name) => `"${name.replaceAll('"', '""')}"`,
+  joinedTable: quoteIdentifier,
   joinChain: (items) =>
     items
       .map((it) => {
-        const from = `${it.relation} AS "${it.alias.replaceAll('"', '""')}"`;
+        const from = `${it.relation} AS ${quoteIdentifier(it.alias)}`;
         return it.join ? ` ${it.join.kind} ${from} ON ${it.join.on}` : from;
       })
       .join(''),
