@@ -94,8 +94,12 @@ export async function objectivesProgress(
         let status: KpiProgress['status'] = 'no_data';
         if (value !== null) {
           const better = (a: number, b: number) => (down ? a <= b : a >= b);
+          // A total to reduce (calls, returns) starts at 0 and only grows: it is achieved when
+          // the period is over under the target, never early; one to raise is achieved as soon
+          // as it reaches the target.
+          const reachedTotal = down ? end === deadline : true;
           status =
-            additive && better(value, k.target)
+            additive && reachedTotal && better(value, k.target)
               ? 'achieved'
               : better(value, expectedByNow)
                 ? 'on_track'

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -127,5 +127,80 @@ describe('objectives', () => {
     });
     expect(o?.kpis[1]).toMatchObject({ kpi: 't_aov', value: 20, status: 'behind' });
     expect(o?.status).toBe('behind');
+  });
+});
+
+describe('an objective to reduce a total', () => {
+  // t_calls: the valid orders counted as a total to bring down (polarity down, additive).
+  const wsDir = mkdtempSync(join(tmpdir(), 'vitrine-goals-down-'));
+  const withCalls = () => {
+    mkdirSync(join(wsDir, 'dictionary'), { recursive: true });
+    writeFileSync(
+      join(wsDir, 'dictionary', 'calls.yaml'),
+      `area: service-test
+title: { en: Test, fr: Test }
+kpis:
+  - id: t_calls
+    name: { en: Calls, fr: Appels }
+    description: { en: Contacts to reduce., fr: Contacts à réduire. }
+    unit: count
+    polarity: down
+    owner: customer_service
+    sources: [POS]
+    additivity: additive
+    rules: { tax: n/a, shipping: n/a, cancellations: excluded, returns: ignored, counts_on: order date }
+    formula:
+      measure: { fact: orders, agg: count, filter: valid_order }
+    version: 1
+    status: active
+    changelog: [{ version: 1, date: 2026-11-23, change: test }]
+`,
+    );
+    return loadDictionary({
+      shippedDir: fileURLToPath(new URL('../semantic/kpis/', import.meta.url)),
+      workspaceDir: wsDir,
+    });
+  };
+  afterAll(() => rmSync(wsDir, { recursive: true, force: true }));
+  const objective = {
+    id: 'fewer-calls',
+    name: 'Fewer calls',
+    from: '2026-01-01',
+    deadline: '2026-01-20',
+    kpis: [{ kpi: 't_calls', target: 30 }],
+  };
+
+  it('is on track, not achieved, while the period runs under its straight line', async () => {
+    const dict = withCalls();
+    // 10 of 20 days: 10 calls so far, the line allows 30 × 0.5 = 15 → on track (it read
+    // "achieved" because 10 ≤ 30, before the period was over).
+    const [o] = await objectivesProgress(
+      { engine, dictionary: dict, config },
+      [objective],
+      parseIsoDate('2026-01-10'),
+    );
+    expect(o?.kpis[0]).toMatchObject({ value: 10, expectedByNow: 15, status: 'on_track' });
+    expect(o?.status).toBe('on_track');
+  });
+
+  it('is achieved at the deadline when the total stayed under the target', async () => {
+    const dict = withCalls();
+    const [o] = await objectivesProgress(
+      { engine, dictionary: dict, config },
+      [objective],
+      parseIsoDate('2026-01-20'),
+    );
+    expect(o?.kpis[0]).toMatchObject({ value: 10, status: 'achieved' });
+  });
+
+  it('is behind when the total runs above its line', async () => {
+    const dict = withCalls();
+    const [o] = await objectivesProgress(
+      { engine, dictionary: dict, config },
+      [{ ...objective, kpis: [{ kpi: 't_calls', target: 12 }] }],
+      parseIsoDate('2026-01-10'),
+    );
+    // 10 calls against a line of 12 × 0.5 = 6.
+    expect(o?.kpis[0]).toMatchObject({ value: 10, expectedByNow: 6, status: 'behind' });
   });
 });
