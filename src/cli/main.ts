@@ -1,23 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { isVitrineError, oneLine } from '../util/errors.js';
 import type { CliIo } from './cli-io.js';
-import { registerDemo } from './commands/demo-command.js';
-import { registerCheck } from './commands/check-command.js';
-import { registerExplain } from './commands/explain-command.js';
-import { registerGoals } from './commands/goals-command.js';
-import { registerIdentities } from './commands/identities-command.js';
-import { registerIngest } from './commands/ingest-command.js';
-import { registerInit } from './commands/init-command.js';
-import { registerKpiTest } from './commands/kpi-test-command.js';
-import { registerKpi } from './commands/kpi-command.js';
-import { registerModel } from './commands/model-command.js';
-import { registerQuarantine } from './commands/quarantine-command.js';
-import { registerPush } from './commands/push-command.js';
-import { registerQuery } from './commands/query-command.js';
-import { registerServe } from './commands/serve-command.js';
-import { registerSql } from './commands/sql-command.js';
-import { registerTables } from './commands/tables-command.js';
-import { registerToken } from './commands/token-command.js';
+import { COMMANDS } from './command-catalogue.js';
+import type { CommandEntry, RegisterCommands } from './command-catalogue.js';
 import { stderrProgress } from './progress-renderer.js';
 
 export const VERSION = '0.1.0';
@@ -30,7 +15,24 @@ function defaultIo(): CliIo {
   };
 }
 
-export function buildProgram(io: CliIo): Command {
+/**
+ * The command names a command line runs: its first word that is not an option, and for
+ * `help <command>` that command too. No option before the command takes a value (only
+ * `--help` and `--version` are global), so the first bare word is the command.
+ */
+export function commandsOf(argv: readonly string[]): string[] {
+  const words = argv.filter((a) => !a.startsWith('-'));
+  const first = words[0];
+  if (first === undefined) return [];
+  return first === 'help' && words[1] !== undefined ? [first, words[1]] : [first];
+}
+
+/**
+ * The program with the modules of the commands `run` names (all of them when omitted) and a
+ * light stand-in for every other one: its name and description, enough for the listing and for
+ * "did you mean" on a typo. A stand-in never runs: the command a line names is always loaded.
+ */
+export async function buildProgram(io: CliIo, run?: readonly string[]): Promise<Command> {
   const program = new Command();
   program
     .name('vitrine')
@@ -52,23 +54,25 @@ Getting started:
 Every command that reads data takes --workspace DIR (default: $VITRINE_WORKSPACE, then the
 current directory). JSON output goes to stdout alone; progress and messages go to stderr.`,
     );
-  registerInit(program, io);
-  registerDemo(program, io);
-  registerTables(program, io);
-  registerIngest(program, io);
-  registerQuarantine(program, io);
-  registerIdentities(program, io);
-  registerCheck(program, io);
-  registerSql(program, io);
-  registerKpi(program, io);
-  registerKpiTest(program, io);
-  registerQuery(program, io);
-  registerExplain(program, io);
-  registerGoals(program, io);
-  registerModel(program, io);
-  registerPush(program, io);
-  registerServe(program, io);
-  registerToken(program, io);
+  const terms = new Map(COMMANDS.map((c) => [c.name, c.term]));
+  const help = program.createHelp();
+  program.configureHelp({
+    subcommandTerm: (cmd) => terms.get(cmd.name()) ?? help.subcommandTerm(cmd),
+  });
+  const loaders = new Set(
+    COMMANDS.filter((c) => run === undefined || run.includes(c.name)).map((c) => c.load),
+  );
+  const modules = new Map<CommandEntry['load'], RegisterCommands>();
+  await Promise.all([...loaders].map(async (load) => modules.set(load, await load())));
+  const registered = new Set<CommandEntry['load']>();
+  for (const entry of COMMANDS) {
+    const register = modules.get(entry.load);
+    if (!register) program.command(entry.name).description(entry.description);
+    else if (!registered.has(entry.load)) {
+      registered.add(entry.load);
+      register(program, io);
+    }
+  }
   for (const cmd of program.commands)
     cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   return program;
@@ -76,8 +80,8 @@ current directory). JSON output goes to stdout alone; progress and messages go t
 
 /** Runs the CLI and returns its exit code: 0 ok, 1 user error, 2 usage error. */
 export async function main(argv: readonly string[], io: CliIo = defaultIo()): Promise<number> {
-  const program = buildProgram(io);
   try {
+    const program = await buildProgram(io, commandsOf(argv));
     await program.parseAsync([...argv], { from: 'user' });
     return 0;
   } catch (e) {
