@@ -96,6 +96,8 @@ export class DuckDbEngine implements Engine {
   readonly readOnly: boolean;
   private instance: DuckDBInstance | null;
   private connection: DuckDBConnection | null;
+  /** False for a connection made by connect(): closing it keeps the database open. */
+  private ownsInstance = true;
 
   private constructor(instance: DuckDBInstance, connection: DuckDBConnection, readOnly: boolean) {
     this.instance = instance;
@@ -120,6 +122,20 @@ export class DuckDbEngine implements Engine {
     // Instants are stored as UTC; local dates are computed explicitly with each location's zone.
     await connection.run("SET TimeZone = 'UTC'");
     return new DuckDbEngine(instance, connection, options.readOnly ?? false);
+  }
+
+  /**
+   * Another connection to the same open database (the server's readers beside its writer): its
+   * own transactions, and the committed state of the others only. Closing it leaves the
+   * database open.
+   */
+  async connect(): Promise<DuckDbEngine> {
+    if (!this.instance) throw new VitrineError('ENGINE_CLOSED', 'the DuckDB engine is closed');
+    const connection = await this.instance.connect();
+    await connection.run("SET TimeZone = 'UTC'");
+    const other = new DuckDbEngine(this.instance, connection, this.readOnly);
+    other.ownsInstance = false;
+    return other;
   }
 
   private conn(): DuckDBConnection {
@@ -285,7 +301,7 @@ export class DuckDbEngine implements Engine {
 
   async close(): Promise<void> {
     this.connection?.closeSync();
-    this.instance?.closeSync();
+    if (this.ownsInstance) this.instance?.closeSync();
     this.connection = null;
     this.instance = null;
   }
