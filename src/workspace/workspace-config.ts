@@ -16,6 +16,34 @@ const engineSchema = z.discriminatedUnion('kind', [
 ]);
 
 /**
+ * Where alerts and reports are sent from. Secrets never sit in the file: each is read from the
+ * environment variable the file names (defaults shown), so vitrine.yaml can be shared.
+ */
+const notificationsSchema = z
+  .object({
+    smtp: z
+      .object({
+        host: z.string().min(1),
+        port: z.number().int().min(1).max(65535).default(587),
+        /** TLS from the first byte (port 465); otherwise STARTTLS when the server offers it. */
+        secure: z.boolean().default(false),
+        user: z.string().min(1).optional(),
+        password_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).default('VITRINE_SMTP_PASSWORD'),
+        from: z.string().min(3),
+      })
+      .strict()
+      .optional(),
+    /** The HMAC key signing webhook bodies (X-Vitrine-Signature). */
+    webhook_secret_env: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]*$/)
+      .default('VITRINE_WEBHOOK_SECRET'),
+    /** The dashboard's address as recipients reach it, for links in messages. */
+    dashboard_url: z.url().optional(),
+  })
+  .strict();
+
+/**
  * Week start and fiscal year start have no fixed default: a civil workspace weeks from Monday
  * (ISO 8601) with a January year; a retail-454 workspace that says no more follows the NRF
  * calendar, Sunday weeks and a year nominally starting in February (ending on the Saturday
@@ -36,6 +64,7 @@ export const workspaceConfigSchema = z
       })
       .default({ kind: 'civil' }),
     engine: engineSchema.default({ kind: 'duckdb', path: 'vitrine.duckdb' }),
+    notifications: notificationsSchema.optional(),
   })
   .transform((c) => {
     const retail = c.fiscal_calendar.kind === 'retail-454';
