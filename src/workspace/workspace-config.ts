@@ -28,7 +28,10 @@ const notificationsSchema = z
         /** TLS from the first byte (port 465); otherwise STARTTLS when the server offers it. */
         secure: z.boolean().default(false),
         user: z.string().min(1).optional(),
-        password_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).default('VITRINE_SMTP_PASSWORD'),
+        password_env: z
+          .string()
+          .regex(/^[A-Z_][A-Z0-9_]*$/)
+          .default('VITRINE_SMTP_PASSWORD'),
         from: z.string().min(3),
       })
       .strict()
