@@ -13,9 +13,9 @@ import pg from 'pg';
 import {
   clickhouseServerMissing,
   startClickHouseCluster,
-} from '../dist/engine/clickhouse/clickhouse-local-cluster.js';
-import { openEngine } from '../dist/engine/open-engine.js';
-import { pushWorkspace } from '../dist/engine/push/push-workspace.js';
+} from '../dist/backends/clickhouse/clickhouse-local-cluster.js';
+import { openEngine } from '../dist/backends/backend-registry.js';
+import { pushWorkspace } from '../dist/backends/push/push-workspace.js';
 import { loadDictionary } from '../dist/semantic/dictionary/kpi-dictionary.js';
 import { runQuery } from '../dist/semantic/query/query-runner.js';
 import { openWorkspace } from '../dist/workspace/workspace.js';

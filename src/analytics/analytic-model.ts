@@ -6,7 +6,7 @@
  * violated). The CLI (`vitrine model <name>`) is a thin shell over `runModel`.
  */
 import type { z } from 'zod';
-import type { Engine } from '../engine/engine.js';
+import type { Engine } from '../backends/engine.js';
 import { VitrineError } from '../util/errors.js';
 import type { WorkspaceConfig } from '../workspace/workspace-config.js';
 

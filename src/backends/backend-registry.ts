@@ -1,19 +1,32 @@
-import { isAbsolute, join, resolve } from 'node:path';
 import { VitrineError } from '../util/errors.js';
+import type { Backend, CreateTablesOptions, EngineSpec, OpenEngineOptions } from './backend.js';
+import { clickhouseBackend } from './clickhouse/clickhouse-backend.js';
+import type { Dialect } from './dialect.js';
+import { duckdbBackend } from './duckdb/duckdb-backend.js';
 import type { Engine, EngineKind } from './engine.js';
+import { postgresBackend } from './postgres/postgres-backend.js';
+import type { PushTarget } from './push/push-target.js';
 
-/** Where an engine is: the `engine` entry of vitrine.yaml, or what a URL says. */
-export type EngineSpec =
-  | { readonly kind: 'duckdb'; readonly path: string }
-  | { readonly kind: 'postgres'; readonly url: string }
-  | { readonly kind: 'clickhouse'; readonly url: string; readonly cluster?: string | undefined };
+/**
+ * Picks the backend of a workspace's `engine` entry, an engine URL or an open engine. The only
+ * place that lists the backends: everything else asks the Backend it is given.
+ */
 
-export interface OpenEngineOptions {
-  readonly readOnly?: boolean;
-  /** Directory a relative DuckDB path is resolved against (the workspace). */
-  readonly baseDir?: string;
-  /** ClickHouse cluster named on the command line (`--cluster`), over the spec's own. */
-  readonly cluster?: string;
+const BACKENDS: Readonly<Record<EngineKind, Backend>> = {
+  duckdb: duckdbBackend,
+  postgres: postgresBackend,
+  clickhouse: clickhouseBackend,
+};
+
+export function backendFor(kind: EngineKind): Backend {
+  const b = BACKENDS[kind] as Backend | undefined;
+  if (!b) throw new VitrineError('ENGINE_UNKNOWN', `no backend for engine ${String(kind)}`);
+  return b;
+}
+
+/** The SQL dialect of an engine kind (the compiler picks it from `engine.kind`). */
+export function dialectFor(kind: EngineKind): Dialect {
+  return backendFor(kind).dialect;
 }
 
 /**
@@ -26,31 +39,16 @@ export interface OpenEngineOptions {
  */
 export function parseEngineUrl(url: string, cluster?: string): EngineSpec {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
-  switch (scheme) {
-    case 'postgres':
-    case 'postgresql':
-      return { kind: 'postgres', url };
-    case 'clickhouse':
-    case 'clickhouses':
-    case 'http':
-    case 'https':
-    case 'chdb':
-      return { kind: 'clickhouse', url, ...(cluster ? { cluster } : {}) };
-    case 'duckdb': {
-      const path = url.slice('duckdb:'.length).replace(/^\/\/(?=\/)/, '');
-      if (!path) throw new VitrineError('ENGINE_URL', `${url}: a DuckDB URL names a file`);
-      return { kind: 'duckdb', path };
-    }
-    case undefined:
-      return { kind: 'duckdb', path: url };
-    default:
-      // A Windows drive letter (C:\…) is a path too.
-      if (/^[a-z]:[\\/]/i.test(url)) return { kind: 'duckdb', path: url };
-      throw new VitrineError(
-        'ENGINE_URL',
-        `${url}: unknown engine; use postgres://…, clickhouse://… (or http(s)://…), duckdb:PATH or a file path`,
-      );
+  // No scheme, or a Windows drive letter (C:\…): a path.
+  if (scheme === undefined || /^[a-z]:[\\/]/i.test(url)) return { kind: 'duckdb', path: url };
+  const backend = Object.values(BACKENDS).find((b) => b.schemes.includes(scheme));
+  if (!backend) {
+    throw new VitrineError(
+      'ENGINE_URL',
+      `${url}: unknown engine; use postgres://…, clickhouse://… (or http(s)://…), duckdb:PATH or a file path`,
+    );
   }
+  return backend.parseUrl(url, cluster);
 }
 
 /** A spec as a user may see it (passwords hidden). */
@@ -68,7 +66,7 @@ export function describeEngine(spec: EngineSpec): string {
 }
 
 /**
- * Opens the engine of a spec or URL. Variants are imported when asked for, so that a DuckDB
+ * Opens the engine of a spec or URL. Drivers are imported when asked for, so that a DuckDB
  * workspace never loads a network driver.
  */
 export async function openEngine(
@@ -77,49 +75,27 @@ export async function openEngine(
 ): Promise<Engine> {
   const spec = typeof where === 'string' ? parseEngineUrl(where, options.cluster) : where;
   // A URL given on the command line is relative to the current directory, not the workspace.
-  const baseDir = typeof where === 'string' ? undefined : options.baseDir;
-  const readOnly = options.readOnly ?? false;
-  switch (spec.kind) {
-    case 'duckdb': {
-      const { DuckDbEngine } = await import('./duckdb/duckdb-engine.js');
-      const path =
-        spec.path === ':memory:' || isAbsolute(spec.path)
-          ? spec.path
-          : baseDir
-            ? join(baseDir, spec.path)
-            : resolve(spec.path);
-      return DuckDbEngine.open({ path, readOnly });
-    }
-    case 'postgres': {
-      const { PostgresEngine } = await import('./postgres/postgres-engine.js');
-      return PostgresEngine.open({ url: spec.url, readOnly });
-    }
-    case 'clickhouse':
-      return openClickHouse(spec.url, options.cluster ?? spec.cluster, readOnly);
-  }
-}
-
-/**
- * ClickHouse over HTTP (`clickhouse://` names the HTTP interface, `clickhouses://` with TLS;
- * http(s):// URLs are used as they are), or chDB for `chdb:DIR`.
- */
-async function openClickHouse(
-  url: string,
-  cluster: string | undefined,
-  readOnly: boolean,
-): Promise<Engine> {
-  if (/^chdb:/i.test(url)) {
-    if (cluster) throw new VitrineError('ENGINE_URL', `${url}: chDB runs one node, not a cluster`);
-    const dir = url.slice('chdb:'.length);
-    if (!dir) throw new VitrineError('ENGINE_URL', `${url}: a chDB URL names a directory`);
-    const { openChdbEngine } = await import('./clickhouse/clickhouse-chdb-engine.js');
-    return openChdbEngine(resolve(dir), { readOnly });
-  }
-  const { openClickHouseEngine } = await import('./clickhouse/clickhouse-engine.js');
-  const httpUrl = url.replace(/^clickhouse(s?):\/\//i, (_, s: string) => `http${s}://`);
-  return openClickHouseEngine({ url: httpUrl, readOnly, ...(cluster ? { cluster } : {}) });
+  const { baseDir, ...rest } = options;
+  const opts = typeof where === 'string' || baseDir === undefined ? rest : { ...rest, baseDir };
+  return backendFor(spec.kind).open(spec, opts);
 }
 
 export function engineKindOf(where: EngineSpec | string): EngineKind {
   return typeof where === 'string' ? parseEngineUrl(where).kind : where.kind;
+}
+
+/**
+ * Creates every table of the canonical model on an engine, with its backend's DDL (idempotent:
+ * existing tables are kept). PostgreSQL also gets its read-only role (see docs/engines.md).
+ */
+export async function createCanonicalTables(
+  engine: Engine,
+  options: CreateTablesOptions = {},
+): Promise<void> {
+  await backendFor(engine.kind).createTables(engine, options);
+}
+
+/** What `vitrine push` writes an engine through. */
+export function pushTargetFor(engine: Engine): PushTarget {
+  return backendFor(engine.kind).pushTarget(engine);
 }

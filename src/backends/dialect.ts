@@ -1,18 +1,17 @@
-import type { SqlValue } from '../../sql/sql-literal.js';
-import type { Aggregation } from '../dictionary/kpi-schema.js';
+import type { SqlValue } from '../sql/sql-literal.js';
 
 /**
  * The Dialect seam: SQL vocabulary by meaning. A compiled plan asks the dialect how to write a
  * local date, a percentile, a parameter…; no connection is needed to compile. Anything a
  * dialect cannot express throws, naming the dialect and what was asked.
  */
+/**
+ * What the compiler and the recipes must know to write a statement a backend runs. Only flags
+ * something reads are kept: the compiler uses no CTE and no window function on any backend (one
+ * SQL text for ClickHouse 18.16 too), and values always travel as `$n` placeholders (ClickHouse's
+ * engine inlines them), so neither needs a flag.
+ */
 export interface DialectCapabilities {
-  /** WITH … AS (…) common table expressions. */
-  readonly cte: boolean;
-  /** Window functions (OVER …). */
-  readonly windowFunctions: boolean;
-  /** Server-side bound parameters; without them values go through `literal`. */
-  readonly boundParameters: boolean;
   /**
    * JOIN ON conditions other than ANDed equalities (ranges, OR); without them an inner join on
    * such a condition is a CROSS JOIN filtered in WHERE (the same rows).
@@ -21,6 +20,13 @@ export interface DialectCapabilities {
 }
 
 export type { SqlValue };
+
+/**
+ * The aggregations a dialect writes: those of the dictionary's measures but `last` and
+ * `avg_daily`, which the compiler builds from daily sums.
+ */
+export type DialectAggregation =
+  'sum' | 'count' | 'count_distinct' | 'avg' | 'min' | 'max' | 'median' | 'p75' | 'p90';
 
 /** One FROM item of a join chain: the first has no `join`. */
 export interface JoinItem {
@@ -54,7 +60,7 @@ export interface Dialect {
   monthOfYear(date: string): string;
   secondsBetween(from: string, to: string): string;
   daysBetween(from: string, to: string): string;
-  aggregate(agg: Exclude<Aggregation, 'last' | 'avg_daily'>, expr: string): string;
+  aggregate(agg: DialectAggregation, expr: string): string;
   /** Value of `expr` on the row with the smallest `by`. */
   firstBy(expr: string, by: string): string;
   concat(parts: readonly string[]): string;

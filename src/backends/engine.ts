@@ -1,10 +1,16 @@
+import type { SqlParam, SqlParams } from '../sql/sql-params.js';
+import { VitrineError } from '../util/errors.js';
+
 /**
- * The Engine seam: where SQL runs. The embedded default is DuckDB; PostgreSQL and ClickHouse
- * implement the same interface in their own folders. Callers never build SQL from user input:
- * values reach the engine as bound parameters.
+ * The Engine seam: where SQL runs. `Engine` is what every backend does (run statements, bulk
+ * append, close); `EmbeddedEngine` is what only the embedded DuckDB does: read files into
+ * staging tables and load them, inside the transaction of one ingest. Callers never build SQL
+ * from user input: values reach the engine as bound parameters.
  */
 
 export type EngineKind = 'duckdb' | 'postgres' | 'clickhouse';
+
+export type { SqlParam, SqlParams };
 
 /** A value as it comes out of an engine: exact decimals and dates as strings. */
 export type CellValue = string | number | boolean | null | CellValue[] | { [k: string]: CellValue };
@@ -20,10 +26,6 @@ export interface QueryResult {
   readonly columns: readonly QueryColumn[];
   readonly rows: readonly Row[];
 }
-
-/** A bound parameter value. Dates and timestamps are passed as ISO strings and cast in SQL. */
-export type SqlParam = string | number | boolean | null;
-export type SqlParams = readonly SqlParam[] | Readonly<Record<string, SqlParam>>;
 
 export interface FileLoad {
   readonly path: string;
@@ -91,6 +93,7 @@ export interface InsertFromFileOptions {
   readonly params?: readonly SqlParam[];
 }
 
+/** What every backend does. */
 export interface Engine {
   readonly kind: EngineKind;
   readonly readOnly: boolean;
@@ -98,8 +101,32 @@ export interface Engine {
   run(sql: string, params?: SqlParams): Promise<QueryResult>;
   /** Runs trusted statements that return nothing (DDL written by Vitrine itself). */
   exec(sql: string): Promise<void>;
-  /** Runs a user's statement only when it is a read; anything else is refused before it runs. */
+  /**
+   * Runs a user's statement (`vitrine sql`) where it can read the model and nothing else: on
+   * DuckDB a separate read-only instance without file, network or extension access; on a server
+   * a read-only transaction under a reader role. Anything else is refused before it runs.
+   */
   runReadOnly(sql: string): Promise<QueryResult>;
+  /** Appends rows to a table in bulk (an appender, COPY or an INSERT body; not a row at a time). */
+  appendRows(
+    table: string,
+    columns: readonly string[],
+    rows: ReadonlyArray<ReadonlyArray<SqlParam>>,
+  ): Promise<number>;
+  /**
+   * Runs fn in one transaction: all of it, or none of it. A backend without transactions
+   * (ClickHouse) refuses, naming the way to get data in.
+   */
+  transaction<T>(fn: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/**
+ * What only the embedded DuckDB does: the workspace's own database, where files are read,
+ * staged, checked and loaded (`ingest()` and the demo run on it alone).
+ */
+export interface EmbeddedEngine extends Engine {
+  readonly kind: 'duckdb';
   /** Bulk-loads a file into a table of the model. */
   loadFile(table: string, file: FileLoad): Promise<number>;
   /**
@@ -114,13 +141,20 @@ export interface Engine {
     scan: FileScan,
     options?: InsertFromFileOptions,
   ): Promise<FileInsert>;
-  /** Appends rows to a table in bulk (an appender, not one statement per row). */
-  appendRows(
-    table: string,
-    columns: readonly string[],
-    rows: ReadonlyArray<ReadonlyArray<SqlParam>>,
-  ): Promise<number>;
-  /** Runs fn in one transaction: all of it, or none of it. */
-  transaction<T>(fn: () => Promise<T>): Promise<T>;
-  close(): Promise<void>;
+}
+
+export function isEmbeddedEngine(engine: Engine): engine is EmbeddedEngine {
+  return engine.kind === 'duckdb';
+}
+
+/**
+ * The engine as the embedded one, for work only it does (`what`: an ingest, a demo); a server
+ * backend is refused with the way to get data into it.
+ */
+export function requireEmbedded(engine: Engine, what: string): EmbeddedEngine {
+  if (isEmbeddedEngine(engine)) return engine;
+  throw new VitrineError(
+    'ENGINE_UNSUPPORTED',
+    `not supported on ${engine.kind} (${what}): ingest into a DuckDB workspace, then vitrine push --to ${engine.kind}://…`,
+  );
 }

@@ -1,70 +1,44 @@
-import type { ColumnDef, LogicalType, TableDef } from './model-types.js';
-import { TABLES } from './tables.js';
-
-/** SQL types of each engine for the model's logical types. */
-export type DdlTarget = 'duckdb' | 'postgres';
-
-const SQL_TYPES: Record<DdlTarget, Record<LogicalType, string>> = {
-  duckdb: {
-    id: 'VARCHAR',
-    text: 'VARCHAR',
-    code: 'VARCHAR',
-    currency: 'VARCHAR',
-    money: 'DECIMAL(18,2)',
-    price: 'DECIMAL(18,4)',
-    rate: 'DECIMAL(18,8)',
-    int: 'INTEGER',
-    bigint: 'BIGINT',
-    number: 'DOUBLE',
-    date: 'DATE',
-    timestamp: 'TIMESTAMPTZ',
-    bool: 'BOOLEAN',
-  },
-  postgres: {
-    id: 'TEXT',
-    text: 'TEXT',
-    code: 'TEXT',
-    currency: 'TEXT',
-    money: 'NUMERIC(18,2)',
-    price: 'NUMERIC(18,4)',
-    rate: 'NUMERIC(18,8)',
-    int: 'INTEGER',
-    bigint: 'BIGINT',
-    number: 'DOUBLE PRECISION',
-    date: 'DATE',
-    timestamp: 'TIMESTAMPTZ',
-    bool: 'BOOLEAN',
-  },
-};
-
-export function sqlType(target: DdlTarget, type: LogicalType): string {
-  return SQL_TYPES[target][type];
-}
-
-function quote(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
-function columnDdl(target: DdlTarget, c: ColumnDef): string {
-  return `${quote(c.name)} ${sqlType(target, c.type)}${c.required ? ' NOT NULL' : ''}`;
-}
+import type { ColumnDef, LogicalType, TableDef } from '../model/model-types.js';
+import { TABLES } from '../model/tables.js';
+import { quoteIdentifier } from '../sql/sql-identifier.js';
 
 /**
- * CREATE TABLE for one table. Keys and references are declared in the model and enforced by
- * the loaders and integrity checks, not by engine constraints: DuckDB's primary-key indexes
- * make bulk loads several times slower (measured: 63 s instead of a few seconds for the small
- * demo), and engine foreign keys would forbid loading a child batch before its parent, which
- * real feeds do. PostgreSQL gets its primary keys (its COPY keeps its speed with them).
+ * CREATE TABLE in standard SQL, for the backends that speak it (DuckDB, PostgreSQL): each bundle
+ * gives its type for every logical type of the model and whether the table declares its key.
+ * ClickHouse needs more than types (a table engine, a sorting key, Nullable wrappers, two tables
+ * per model table on a cluster) and writes its own (clickhouse/clickhouse-ddl.ts).
  */
-export function createTableSql(target: DdlTarget, t: TableDef): string {
-  const cols = t.columns.map((c) => `  ${columnDdl(target, c)}`);
-  const keyRequired = t.key.every((k) => t.columns.find((c) => c.name === k)?.required);
-  if (target === 'postgres' && keyRequired && t.key.length > 0) {
-    cols.push(`  PRIMARY KEY (${t.key.map(quote).join(', ')})`);
-  }
-  return `CREATE TABLE IF NOT EXISTS ${quote(t.name)} (\n${cols.join(',\n')}\n)`;
+
+export interface StandardDdl {
+  readonly types: Readonly<Record<LogicalType, string>>;
+  /**
+   * Declare the model's key as the table's PRIMARY KEY (when every key column is required).
+   * Keys and references are otherwise enforced by the loaders and integrity checks: DuckDB's
+   * primary-key indexes make bulk loads several times slower (measured: 63 s instead of a few
+   * seconds for the small demo), and engine foreign keys would forbid loading a child batch
+   * before its parent, which real feeds do.
+   */
+  readonly primaryKey: boolean;
 }
 
-export function createModelSql(target: DdlTarget): string[] {
-  return TABLES.map((t) => createTableSql(target, t));
+function columnDdl(ddl: StandardDdl, c: ColumnDef): string {
+  return `${quoteIdentifier(c.name)} ${ddl.types[c.type]}${c.required ? ' NOT NULL' : ''}`;
+}
+
+/** The PRIMARY KEY columns a table declares under `ddl`, quoted; null when it declares none. */
+export function primaryKeySql(ddl: StandardDdl, t: TableDef): string | null {
+  const keyRequired = t.key.every((k) => t.columns.find((c) => c.name === k)?.required);
+  if (!ddl.primaryKey || !keyRequired || t.key.length === 0) return null;
+  return t.key.map(quoteIdentifier).join(', ');
+}
+
+export function createTableSql(ddl: StandardDdl, t: TableDef): string {
+  const cols = t.columns.map((c) => `  ${columnDdl(ddl, c)}`);
+  const key = primaryKeySql(ddl, t);
+  if (key) cols.push(`  PRIMARY KEY (${key})`);
+  return `CREATE TABLE IF NOT EXISTS ${quoteIdentifier(t.name)} (\n${cols.join(',\n')}\n)`;
+}
+
+export function createModelSql(ddl: StandardDdl): string[] {
+  return TABLES.map((t) => createTableSql(ddl, t));
 }

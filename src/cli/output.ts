@@ -1,4 +1,4 @@
-import type { CellValue, QueryColumn, Row } from '../engine/engine.js';
+import type { CellValue, QueryColumn, Row } from '../backends/engine.js';
 import { VitrineError } from '../util/errors.js';
 
 export type OutputFormat = 'table' | 'json' | 'csv';

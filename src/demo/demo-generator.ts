@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TABLES } from '../model/tables.js';
 import { isoDate, todayEpochDay, civil, epochDay } from '../time/civil-date.js';
+import { requireEmbedded } from '../backends/engine.js';
 import { VitrineError } from '../util/errors.js';
 import type { Progress } from '../util/progress.js';
 import { silentProgress } from '../util/progress.js';
@@ -106,7 +107,7 @@ export async function generateDemo(dir: string, options: DemoOptions = {}): Prom
     }
     await ws.engine.transaction(async () => {
       for (const t of TABLES) await ws.engine.exec(`DELETE FROM "${t.name}"`);
-      await out.load(ws.engine, progress);
+      await out.load(requireEmbedded(ws.engine, 'the demo'), progress);
     });
     // Checkpoint so the database file is complete and compact when the command returns.
     await ws.engine.exec('CHECKPOINT');

@@ -1,6 +1,6 @@
 import { closeSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Engine } from '../engine/engine.js';
+import type { EmbeddedEngine } from '../backends/engine.js';
 import { getTable } from '../model/model.js';
 import type { Progress } from '../util/progress.js';
 
@@ -105,7 +105,7 @@ export class TableWriter {
   }
 
   /** Loads every file into its table (inside the caller's transaction) and removes the files. */
-  async load(engine: Engine, progress: Progress): Promise<void> {
+  async load(engine: EmbeddedEngine, progress: Progress): Promise<void> {
     const files = [...this.files.entries()];
     const total = files.reduce((s, [, f]) => s + f.rows, 0);
     progress.start('loading tables', total);

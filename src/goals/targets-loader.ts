@@ -1,4 +1,4 @@
-import type { Engine } from '../engine/engine.js';
+import type { Engine } from '../backends/engine.js';
 import type { KpiDictionary } from '../semantic/dictionary/kpi-dictionary.js';
 import { getDimension } from '../semantic/facts/fact-resolver.js';
 import { parseIsoDate } from '../time/civil-date.js';

@@ -4,6 +4,7 @@ import { basename, join, resolve } from 'node:path';
 import { getTable } from '../model/model.js';
 import type { TableDef } from '../model/model-types.js';
 import { TABLES } from '../model/tables.js';
+import { requireEmbedded } from '../backends/engine.js';
 import { VitrineError } from '../util/errors.js';
 import type { Progress } from '../util/progress.js';
 import { silentProgress } from '../util/progress.js';
@@ -269,7 +270,8 @@ export async function ingest(ws: Workspace, request: IngestRequest): Promise<Ing
     progress.done();
   }
   const salt = workspaceSalt(ws.dir);
-  const engine = ws.engine;
+  // Files are read, staged and loaded by the embedded DuckDB alone.
+  const engine = requireEmbedded(ws.engine, 'ingest');
   const warnings: string[] = [];
   const notes: string[] = [];
   let scratch: string | null = null;

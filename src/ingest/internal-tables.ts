@@ -1,4 +1,4 @@
-import type { Engine } from '../engine/engine.js';
+import type { Engine } from '../backends/engine.js';
 
 /**
  * Vitrine's own bookkeeping tables, beside the model's tables in the workspace database. They are

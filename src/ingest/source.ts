@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Engine, FileScan } from '../engine/engine.js';
+import type { EmbeddedEngine, FileScan } from '../backends/engine.js';
 import type { WorkspaceConfig } from '../workspace/workspace-config.js';
 import type { FileFacts } from './file-scan.js';
 import type { CsvFlags } from './csv/csv-dialect.js';
@@ -102,7 +102,7 @@ export type RecordBatch = FileBatch | RelationBatch | UnreadableBatch | RowsBatc
 
 /** What a source may use: the engine (inside the load's transaction), names, the salt. */
 export interface SourceContext {
-  readonly engine: Engine;
+  readonly engine: EmbeddedEngine;
   readonly config: WorkspaceConfig;
   /** The workspace salt for hashing personal data (never written anywhere in clear). */
   readonly salt: string;

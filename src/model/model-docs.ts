@@ -1,12 +1,11 @@
-import type { TableDef } from './model-types.js';
+import type { LogicalType, TableDef } from './model-types.js';
 import { TABLES } from './tables.js';
-import { sqlType } from './ddl.js';
 
 function escapeCell(s: string): string {
   return s.replaceAll('|', '\\|');
 }
 
-function tableSection(t: TableDef): string {
+function tableSection(t: TableDef, sqlType: (type: LogicalType) => string): string {
   const lines = [
     `### ${t.name}`,
     '',
@@ -26,14 +25,17 @@ function tableSection(t: TableDef): string {
     if (c.extension) notes.push('Vitrine extension to the contract');
     const desc = [c.description, ...notes].join(' ');
     lines.push(
-      `| \`${c.name}\` | ${c.type} | ${sqlType('duckdb', c.type)} | ${c.required ? 'yes' : ''} | ${escapeCell(desc)} |`,
+      `| \`${c.name}\` | ${c.type} | ${sqlType(c.type)} | ${c.required ? 'yes' : ''} | ${escapeCell(desc)} |`,
     );
   }
   return lines.join('\n');
 }
 
-/** docs/data-model.md, generated from src/model/tables.ts (run `npm run docs`). */
-export function renderDataModelDoc(): string {
+/**
+ * docs/data-model.md, generated from src/model/tables.ts (run `npm run docs`). `sqlType` gives
+ * the SQL type column (the embedded DuckDB's, from its backend: the model knows no backend).
+ */
+export function renderDataModelDoc(sqlType: (type: LogicalType) => string): string {
   const areas = [...new Set(TABLES.map((t) => t.area))];
   const parts = [
     '# The canonical commerce model',
@@ -59,7 +61,7 @@ export function renderDataModelDoc(): string {
   ];
   for (const area of areas) {
     parts.push(`## ${area[0]?.toUpperCase()}${area.slice(1)}`, '');
-    for (const t of TABLES.filter((x) => x.area === area)) parts.push(tableSection(t), '');
+    for (const t of TABLES.filter((x) => x.area === area)) parts.push(tableSection(t, sqlType), '');
   }
   parts.push(
     '## Amount rules',

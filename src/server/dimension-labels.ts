@@ -1,4 +1,4 @@
-import type { Engine, SqlParam } from '../engine/engine.js';
+import type { Engine, SqlParam } from '../backends/engine.js';
 
 /**
  * Display names of the dimensions whose values are identifiers (a channel is `CH-WEB`, a store

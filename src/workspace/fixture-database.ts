@@ -1,6 +1,6 @@
-import { DuckDbEngine } from '../engine/duckdb/duckdb-engine.js';
-import type { Engine } from '../engine/engine.js';
-import { createModelSql } from '../model/ddl.js';
+import { DuckDbEngine } from '../backends/duckdb/duckdb-engine.js';
+import type { Engine } from '../backends/engine.js';
+import { duckdbModelSql } from '../backends/duckdb/duckdb-ddl.js';
 import { getTable } from '../model/model.js';
 import type { ColumnDef } from '../model/model-types.js';
 import { VitrineError } from '../util/errors.js';
@@ -40,7 +40,7 @@ function neutral(c: ColumnDef): string | number | boolean {
  */
 export async function fixtureDatabase(rows: FixtureRows): Promise<Engine> {
   const engine = await DuckDbEngine.open({ path: ':memory:' });
-  for (const ddl of createModelSql('duckdb')) await engine.exec(ddl);
+  for (const ddl of duckdbModelSql()) await engine.exec(ddl);
   await fillFixtureTables(engine, rows);
   return engine;
 }

@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import type { Engine } from '../engine/engine.js';
-import { createModelOn } from '../engine/engine-model.js';
-import { openEngine } from '../engine/open-engine.js';
+import type { Engine } from '../backends/engine.js';
+import { createCanonicalTables } from '../backends/backend-registry.js';
+import { openEngine } from '../backends/backend-registry.js';
 import { VitrineError } from '../util/errors.js';
 import type { WorkspaceConfig } from './workspace-config.js';
 import { CONFIG_FILE, defaultConfig, readConfig, writeConfig } from './workspace-config.js';
@@ -52,7 +52,7 @@ export async function initWorkspace(
   if (options.currency) config.reporting_currency = options.currency;
   writeConfig(join(abs, CONFIG_FILE), config);
   const ws = await openWorkspace(abs);
-  await createModelOn(ws.engine);
+  await createCanonicalTables(ws.engine);
   return ws;
 }
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { GROUND_TRUTH_FILE } from '../../src/demo/demo-generator.js';
 import type { CommerceManifest } from '../../src/demo/sim/commerce-manifest.js';
-import type { Row } from '../../src/engine/engine.js';
+import type { Row } from '../../src/backends/engine.js';
 import { isoWeekday, parseIsoDate } from '../../src/time/civil-date.js';
 import type { Workspace } from '../../src/workspace/workspace.js';
 import { openWorkspace } from '../../src/workspace/workspace.js';

@@ -7,7 +7,7 @@ import {
   removalShares,
 } from '../../src/analytics/attribution/absorbing-chain.js';
 import { GROUND_TRUTH_FILE } from '../../src/demo/demo-generator.js';
-import type { Row } from '../../src/engine/engine.js';
+import type { Row } from '../../src/backends/engine.js';
 import { getTable, references } from '../../src/model/model.js';
 import { CAMPAIGN_CHANNELS } from '../../src/model/tables.js';
 import type { Workspace } from '../../src/workspace/workspace.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { ClickHouseEngine } from '../../src/engine/clickhouse/clickhouse-engine.js';
-import { openClickHouseEngine } from '../../src/engine/clickhouse/clickhouse-engine.js';
-import { pushWorkspace } from '../../src/engine/push/push-workspace.js';
+import type { ClickHouseEngine } from '../../src/backends/clickhouse/clickhouse-engine.js';
+import { openClickHouseEngine } from '../../src/backends/clickhouse/clickhouse-engine.js';
+import { pushWorkspace } from '../../src/backends/push/push-workspace.js';
 import { loadDictionary } from '../../src/semantic/dictionary/kpi-dictionary.js';
 import { runQuery } from '../../src/semantic/query/query-runner.js';
 import type { QueryRequest } from '../../src/semantic/query/query-types.js';

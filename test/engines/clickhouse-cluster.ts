@@ -4,8 +4,8 @@ export {
   CLUSTER_NAME,
   clickhouseServerMissing,
   startClickHouseCluster,
-} from '../../src/engine/clickhouse/clickhouse-local-cluster.js';
+} from '../../src/backends/clickhouse/clickhouse-local-cluster.js';
 export type {
   ClickHouseCluster,
   ClickHouseShard,
-} from '../../src/engine/clickhouse/clickhouse-local-cluster.js';
+} from '../../src/backends/clickhouse/clickhouse-local-cluster.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clickhouseDialect as d } from '../../src/semantic/dialect/clickhouse/clickhouse-dialect.js';
+import { clickhouseDialect as d } from '../../src/backends/clickhouse/clickhouse-dialect.js';
 import type { ClickHouseCluster } from './clickhouse-cluster.js';
 import { clickhouseServerMissing, startClickHouseCluster } from './clickhouse-cluster.js';
 

@@ -2,7 +2,7 @@
  * KPIs Debian's clickhouse-server 18.16 cannot compute like DuckDB, with the reason (found by
  * running the suite; current ClickHouse, chDB, computes all of them). What the dialect does
  * differently for 18.16 (flat join chains, one join per SELECT, no range in JOIN ON…) is in
- * src/semantic/dialect/clickhouse/CONTEXT.md; what is left is below.
+ * src/backends/clickhouse/CONTEXT.md; what is left is below.
  */
 const DATETIME_SECONDS =
   '18.16 stores instants to the second (no DateTime64, which came in 20.1): a duration between two instants loses the milliseconds DuckDB keeps (e.g. 422.4079 s vs 422.4167 s); a fix needs instants stored as milliseconds on 18.16 and pushed so';

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openChdbEngine } from '../../src/engine/clickhouse/clickhouse-chdb-engine.js';
-import type { ClickHouseEngine } from '../../src/engine/clickhouse/clickhouse-engine.js';
-import { openClickHouseEngine } from '../../src/engine/clickhouse/clickhouse-engine.js';
-import { clickhouseDialect } from '../../src/semantic/dialect/clickhouse/clickhouse-dialect.js';
+import { openChdbEngine } from '../../src/backends/clickhouse/clickhouse-chdb-engine.js';
+import type { ClickHouseEngine } from '../../src/backends/clickhouse/clickhouse-engine.js';
+import { openClickHouseEngine } from '../../src/backends/clickhouse/clickhouse-engine.js';
+import { clickhouseDialect } from '../../src/backends/clickhouse/clickhouse-dialect.js';
 import type { ClickHouseCluster } from './clickhouse-cluster.js';
 import { clickhouseServerMissing, startClickHouseCluster } from './clickhouse-cluster.js';
 

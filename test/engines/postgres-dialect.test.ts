@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Engine } from '../../src/engine/engine.js';
-import { PostgresEngine } from '../../src/engine/postgres/postgres-engine.js';
-import { postgresDialect as d } from '../../src/semantic/dialect/postgres/postgres-dialect.js';
+import type { Engine } from '../../src/backends/engine.js';
+import { PostgresEngine } from '../../src/backends/postgres/postgres-engine.js';
+import { postgresDialect as d } from '../../src/backends/postgres/postgres-dialect.js';
 import type { PostgresDatabase } from './postgres-server.js';
 import { startPostgres } from './postgres-server.js';
 

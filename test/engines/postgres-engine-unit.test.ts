@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createModelOn } from '../../src/engine/engine-model.js';
-import type { Engine } from '../../src/engine/engine.js';
-import { openEngine, parseEngineUrl } from '../../src/engine/open-engine.js';
-import type { PostgresEngine } from '../../src/engine/postgres/postgres-engine.js';
+import { createCanonicalTables } from '../../src/backends/backend-registry.js';
+import type { Engine } from '../../src/backends/engine.js';
+import { isEmbeddedEngine, requireEmbedded } from '../../src/backends/engine.js';
+import { openEngine, parseEngineUrl } from '../../src/backends/backend-registry.js';
+import type { PostgresEngine } from '../../src/backends/postgres/postgres-engine.js';
 import type { PostgresDatabase } from './postgres-server.js';
 import { startPostgres } from './postgres-server.js';
 
@@ -20,7 +21,7 @@ beforeAll(async () => {
   }
   db = h.db;
   owner = await openEngine(db.url);
-  await createModelOn(owner);
+  await createCanonicalTables(owner);
   await owner.appendRows(
     'fx_rates',
     ['currency', 'rate_on', 'rate_to_reporting'],
@@ -82,9 +83,9 @@ describe('postgres engine', () => {
 
   it('refuses file loads with the way to get data in', async (ctx) => {
     if (guard(ctx)) return;
-    await expect(
-      owner.loadFile('orders', { path: '/tmp/x.csv', format: 'csv', columns: [], header: true }),
-    ).rejects.toThrow(
+    // File loads belong to the embedded engine alone: a PostgreSQL engine has none to call.
+    expect(isEmbeddedEngine(owner)).toBe(false);
+    expect(() => requireEmbedded(owner, 'a file load')).toThrow(
       /not supported on postgres.*ingest into a DuckDB workspace, then vitrine push/,
     );
   });

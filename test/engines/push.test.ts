@@ -1,13 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { DuckDbEngine } from '../../src/engine/duckdb/duckdb-engine.js';
-import type { Engine } from '../../src/engine/engine.js';
-import { openEngine } from '../../src/engine/open-engine.js';
-import { pushTargetFor } from '../../src/engine/push/push-target.js';
+import { DuckDbEngine } from '../../src/backends/duckdb/duckdb-engine.js';
+import type { Engine } from '../../src/backends/engine.js';
+import { openEngine } from '../../src/backends/backend-registry.js';
+import { pushTargetFor } from '../../src/backends/backend-registry.js';
 import {
   pushTables,
   pushWorkspace,
   reconcileTables,
-} from '../../src/engine/push/push-workspace.js';
+} from '../../src/backends/push/push-workspace.js';
 import { fixtureDatabase } from '../../src/workspace/fixture-database.js';
 import type { PostgresDatabase } from './postgres-server.js';
 import { startPostgres } from './postgres-server.js';

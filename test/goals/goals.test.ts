@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Engine } from '../../src/engine/engine.js';
+import type { Engine } from '../../src/backends/engine.js';
 import { objectivesProgress } from '../../src/goals/objectives.js';
 import { loadTargetsFile } from '../../src/goals/targets-loader.js';
 import { loadDictionary } from '../../src/semantic/dictionary/kpi-dictionary.js';

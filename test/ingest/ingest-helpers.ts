@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, expect } from 'vitest';
-import type { Row } from '../../src/engine/engine.js';
+import type { Row } from '../../src/backends/engine.js';
 import type { IngestReport, IngestRequest } from '../../src/ingest/ingest-runner.js';
 import { ingest } from '../../src/ingest/ingest-runner.js';
 import { INTERNAL } from '../../src/ingest/internal-tables.js';

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Engine } from '../../src/engine/engine.js';
+import type { Engine } from '../../src/backends/engine.js';
 import { loadDictionary } from '../../src/semantic/dictionary/kpi-dictionary.js';
 import { runQuery } from '../../src/semantic/query/query-runner.js';
 import type { QueryRequest, QueryRow } from '../../src/semantic/query/query-types.js';

@@ -5,12 +5,12 @@
  * model never hand-writes a join or a status list. The KPI compiler aggregates; models need
  * rows (one per basket line, per customer transaction…), hence this small sibling.
  */
-import type { Row, SqlParam } from '../../engine/engine.js';
+import type { Row, SqlParam } from '../../backends/engine.js';
 import { isoDate, MS_PER_DAY, parseIsoDate } from '../../time/civil-date.js';
 import { VitrineError } from '../../util/errors.js';
 import type { ExpressionContext } from '../../semantic/compiler/expression-sql.js';
 import { expressionSql } from '../../semantic/compiler/expression-sql.js';
-import { duckdbDialect } from '../../semantic/dialect/duckdb/duckdb-dialect.js';
+import { duckdbDialect } from '../../backends/duckdb/duckdb-dialect.js';
 import type { Expr } from '../../semantic/expression/expression-ast.js';
 import { parseExpression } from '../../semantic/expression/expression-parser.js';
 import {

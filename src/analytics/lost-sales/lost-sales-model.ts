@@ -10,7 +10,7 @@
  * sale. Value = lost units × the item's realised net unit price at the location in the window.
  */
 import { z } from 'zod';
-import { parseIsoDate } from '../../time/civil-date.js';
+import { isoDate, parseIsoDate } from '../../time/civil-date.js';
 import { gammaP } from '../numeric/special-functions.js';
 import { cell, dateCell, nonEmptyCell, numberCell, readCsv } from '../io/csv-input.js';
 import { compileFactQuery, num } from '../io/fact-query.js';
@@ -58,8 +58,18 @@ export interface LostRow {
   readonly lost_value: number;
 }
 
+/** Lost sales of one local day, over every location and SKU (the run the KPI `lost_sales` reads). */
+export interface LostDay {
+  readonly day: string;
+  readonly lost_units: number;
+  readonly lost_value: number;
+}
+
 export interface LostSalesValues {
   readonly total: LostRow;
+  /** First and last day of stock snapshots read: the days the run answers for. */
+  readonly coverage: { readonly from: string; readonly to: string } | null;
+  readonly byDay: LostDay[];
   readonly byLocation: LostRow[];
   readonly byCategory: LostRow[];
   readonly bySkuLocation: (LostRow & { sku: string; location: string; category: string | null })[];
@@ -354,6 +364,7 @@ export function fitLostSales(
     );
   }
   const rows: (LostRow & { sku: string; location: string; category: string | null })[] = [];
+  const perDay = new Map<number, { units: number; value: number }>();
   let unestimated = 0;
   let closed = 0;
   for (const [loc, bySku] of data.stockouts) {
@@ -420,6 +431,10 @@ export function fitLostSales(
         units += lost;
         value += lost * price;
         count++;
+        const pd = perDay.get(day) ?? { units: 0, value: 0 };
+        pd.units += lost;
+        pd.value += lost * price;
+        perDay.set(day, pd);
       }
       rows.push({
         key: `${loc} / ${sku}`,
@@ -458,9 +473,19 @@ export function fitLostSales(
   };
   if (rows.length === 0)
     d.warn('NO_STOCKOUT', 'no day ended with empty stock: nothing was lost to stockouts');
+  let first = Infinity;
+  let last = -Infinity;
+  for (const p of data.pairs.values()) {
+    first = Math.min(first, p.first);
+    last = Math.max(last, p.last);
+  }
   return {
     values: {
       total: roll('all', rows),
+      coverage: Number.isFinite(first) ? { from: isoDate(first), to: isoDate(last) } : null,
+      byDay: [...perDay.entries()]
+        .sort((a, b) => a[0] - b[0])
+        .map(([day, p]) => ({ day: isoDate(day), lost_units: p.units, lost_value: p.value })),
       byLocation: by((r) => r.location),
       byCategory: by((r) => r.category ?? '(none)'),
       bySkuLocation: rows.sort((a, b) => b.lost_value - a.lost_value),

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { clickhouseDialect } from '../../semantic/dialect/clickhouse/clickhouse-dialect.js';
+import { clickhouseDialect } from './clickhouse-dialect.js';
 import { VitrineError, oneLine } from '../../util/errors.js';
 import type { ClickHouseEngineOptions, ClickHouseTransport } from './clickhouse-engine.js';
 import { ClickHouseEngine, sessionSettings } from './clickhouse-engine.js';

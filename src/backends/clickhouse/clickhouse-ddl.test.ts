@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clickhouseModelSql, clickhouseTableSql, sortingKey } from './clickhouse-ddl.js';
-import { getTable } from './model.js';
+import { getTable } from '../../model/model.js';
 
 describe('ClickHouse DDL', () => {
   it('orders a fact by channel, location, day, then its key, and skips Nullable columns', () => {

@@ -1,9 +1,10 @@
-import type { ColumnDef, LogicalType, TableDef } from './model-types.js';
-import { TABLES } from './tables.js';
+import type { ColumnDef, LogicalType, TableDef } from '../../model/model-types.js';
+import { TABLES } from '../../model/tables.js';
+import { quoteClickHouseIdentifier as quote } from '../../sql/sql-identifier.js';
+import { clickhouseString } from '../../sql/sql-literal.js';
 
 /**
- * The canonical model as ClickHouse tables. A sibling of ddl.ts rather than a third column of its
- * type map: ClickHouse needs more than types (a table engine, a sorting key, Nullable wrappers,
+ * The canonical model as ClickHouse tables. Not a third type map of standard-ddl.ts: ClickHouse needs more than types (a table engine, a sorting key, Nullable wrappers,
  * and for a cluster two tables per model table).
  */
 
@@ -39,10 +40,6 @@ const TYPES: Record<LogicalType, string> = {
   // 18.16 has no Bool; UInt8 compares with 1/0, which the dialect writes for true/false.
   bool: 'UInt8',
 };
-
-function quote(name: string): string {
-  return `"${name.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
-}
 
 export function clickhouseType(
   c: ColumnDef,
@@ -90,10 +87,9 @@ export function localTableName(table: string): string {
 export function clickhouseTableSql(t: TableDef, options: ClickHouseDdlOptions): string[] {
   if (!options.cluster) return [mergeTreeSql(t.name, t, options)];
   const cols = t.columns.map((c) => `  ${quote(c.name)} ${clickhouseType(c, options)}`);
-  const db = options.database.replaceAll("'", "\\'");
   return [
     mergeTreeSql(localTableName(t.name), t, options),
-    `CREATE TABLE IF NOT EXISTS ${quote(options.database)}.${quote(t.name)} (\n${cols.join(',\n')}\n) ENGINE = Distributed(${quote(options.cluster)}, '${db}', '${localTableName(t.name)}', rand())`,
+    `CREATE TABLE IF NOT EXISTS ${quote(options.database)}.${quote(t.name)} (\n${cols.join(',\n')}\n) ENGINE = Distributed(${quote(options.cluster)}, ${clickhouseString(options.database)}, ${clickhouseString(localTableName(t.name))}, rand())`,
   ];
 }
 

@@ -1,10 +1,9 @@
-import { VitrineError } from '../../../util/errors.js';
-import type { Aggregation } from '../../dictionary/kpi-schema.js';
-import { quoteClickHouseIdentifier as quoteIdentifier } from '../../../sql/sql-identifier.js';
-import type { LiteralStyle, SqlValue } from '../../../sql/sql-literal.js';
-import { clickhouseString, sqlLiteral } from '../../../sql/sql-literal.js';
-import { placeholder } from '../../../sql/sql-params.js';
-import type { Dialect, JoinItem } from '../dialect.js';
+import { VitrineError } from '../../util/errors.js';
+import { quoteClickHouseIdentifier as quoteIdentifier } from '../../sql/sql-identifier.js';
+import type { LiteralStyle, SqlValue } from '../../sql/sql-literal.js';
+import { clickhouseString, sqlLiteral } from '../../sql/sql-literal.js';
+import { placeholder } from '../../sql/sql-params.js';
+import type { Dialect, DialectAggregation, JoinItem } from '../dialect.js';
 
 /**
  * ClickHouse SQL that runs on the oldest server Vitrine supports (18.16, Debian's package) and on
@@ -79,14 +78,9 @@ function nullSafeKey(x: string): string {
 
 export const clickhouseDialect: Dialect = {
   name: 'clickhouse',
-  // 18.16 lacks all four (it takes only equalities in JOIN ON); current servers have them, but
-  // one SQL text for both keeps the results comparable, and each has an equivalent plan.
-  capabilities: {
-    cte: false,
-    windowFunctions: false,
-    boundParameters: false,
-    inequalityJoin: false,
-  },
+  // 18.16 takes only equalities in JOIN ON; current servers take any condition, but one SQL
+  // text for both keeps the results comparable, and the other plan gives the same rows.
+  capabilities: { inequalityJoin: false },
   quoteIdentifier,
   // The engine replaces $n by the literal of the n-th value (a tokenizer that skips strings,
   // quoted identifiers and comments): callers keep one way of passing values for every engine.
@@ -106,7 +100,7 @@ export const clickhouseDialect: Dialect = {
   secondsBetween: (from, to) =>
     `((toInt64(round(toFloat64(${to}) * 1000)) - toInt64(round(toFloat64(${from}) * 1000))) / 1000)`,
   daysBetween: (from, to) => `dateDiff('day', toDate(${from}), toDate(${to}))`,
-  aggregate(agg: Exclude<Aggregation, 'last' | 'avg_daily'>, expr: string): string {
+  aggregate(agg: DialectAggregation, expr: string): string {
     switch (agg) {
       case 'sum':
         return `sum(${expr})`;

@@ -1,12 +1,11 @@
-import { readFile } from 'node:fs/promises';
-import { openFileCounting } from '../file-stream.js';
 import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { ClickHouseDdlOptions } from '../../model/clickhouse-ddl.js';
-import { clickhouseModelSql, localTableName } from '../../model/clickhouse-ddl.js';
-import { clickhouseDialect } from '../../semantic/dialect/clickhouse/clickhouse-dialect.js';
 import { VitrineError, oneLine } from '../../util/errors.js';
-import type { Engine, FileInsert, FileLoad, QueryResult, SqlParam, SqlParams } from '../engine.js';
+import type { Engine, QueryResult, SqlParam, SqlParams } from '../engine.js';
+import { openFileCounting } from '../file-stream.js';
+import type { ClickHouseDdlOptions } from './clickhouse-ddl.js';
+import { clickhouseModelSql, localTableName } from './clickhouse-ddl.js';
+import { clickhouseDialect } from './clickhouse-dialect.js';
 import { inlineParams, parseTsvResult, readOnlyStatement, tsvEncoder } from './clickhouse-wire.js';
 
 /**
@@ -154,32 +153,6 @@ export class ClickHouseEngine implements Engine {
     } catch (e) {
       throw new VitrineError('SQL_ERROR', `SQL error: ${oneLine(e)}`);
     }
-  }
-
-  async loadFile(table: string, file: FileLoad): Promise<number> {
-    // Files are ingested in the DuckDB workspace; here a CSV is sent as is, for completeness.
-    const body = await readFile(file.path, 'utf8');
-    const lines = body.split('\n').filter((l) => l !== '');
-    const data = file.header ? lines.slice(1) : lines;
-    const before = await this.count(table);
-    await this.live().command(
-      `INSERT INTO ${clickhouseDialect.quoteIdentifier(table)} (${file.columns.map((c) => clickhouseDialect.quoteIdentifier(c)).join(', ')}) FORMAT CSV\n${data.join('\n')}\n`,
-    );
-    return (await this.count(table)) - before;
-  }
-
-  async insertFromFile(): Promise<FileInsert> {
-    throw new VitrineError(
-      'ENGINE_UNSUPPORTED',
-      'clickhouse: files are ingested into the DuckDB workspace, then copied with `vitrine push --to clickhouse://…`',
-    );
-  }
-
-  private async count(table: string): Promise<number> {
-    const r = await this.run(
-      `SELECT count() AS n FROM ${clickhouseDialect.quoteIdentifier(table)}`,
-    );
-    return Number(r.rows[0]?.['n'] ?? 0);
   }
 
   /** Column name → ClickHouse type of a table in the current database. */

@@ -1,4 +1,4 @@
-import { clickhouseDialect } from '../../semantic/dialect/clickhouse/clickhouse-dialect.js';
+import { clickhouseDialect } from './clickhouse-dialect.js';
 import { VitrineError } from '../../util/errors.js';
 import type { CellValue, QueryResult, Row, SqlParam, SqlParams } from '../engine.js';
 

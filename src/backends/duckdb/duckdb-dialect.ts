@@ -1,10 +1,9 @@
-import { VitrineError } from '../../../util/errors.js';
-import type { Aggregation } from '../../dictionary/kpi-schema.js';
-import { quoteIdentifier } from '../../../sql/sql-identifier.js';
-import type { LiteralStyle, SqlValue } from '../../../sql/sql-literal.js';
-import { sqlLiteral, standardString } from '../../../sql/sql-literal.js';
-import { placeholder } from '../../../sql/sql-params.js';
-import type { Dialect } from '../dialect.js';
+import { VitrineError } from '../../util/errors.js';
+import { quoteIdentifier } from '../../sql/sql-identifier.js';
+import type { LiteralStyle, SqlValue } from '../../sql/sql-literal.js';
+import { sqlLiteral, standardString } from '../../sql/sql-literal.js';
+import { placeholder } from '../../sql/sql-params.js';
+import type { Dialect, DialectAggregation } from '../dialect.js';
 
 const LITERALS: LiteralStyle = {
   name: 'duckdb',
@@ -15,7 +14,7 @@ const LITERALS: LiteralStyle = {
 
 export const duckdbDialect: Dialect = {
   name: 'duckdb',
-  capabilities: { cte: true, windowFunctions: true, boundParameters: true, inequalityJoin: true },
+  capabilities: { inequalityJoin: true },
   quoteIdentifier,
   param: placeholder,
   literal: (value: SqlValue) => sqlLiteral(value, LITERALS),
@@ -29,7 +28,7 @@ export const duckdbDialect: Dialect = {
   // loses ~1e-7 s (63.1925 s came out as 63.19249987…, off by 2e-9 relative from PostgreSQL).
   secondsBetween: (from, to) => `(CAST(epoch_us(${to}) - epoch_us(${from}) AS DOUBLE) / 1000000)`,
   daysBetween: (from, to) => `date_diff('day', CAST(${from} AS DATE), CAST(${to} AS DATE))`,
-  aggregate(agg: Exclude<Aggregation, 'last' | 'avg_daily'>, expr: string): string {
+  aggregate(agg: DialectAggregation, expr: string): string {
     switch (agg) {
       case 'sum':
         return `sum(${expr})`;

@@ -1,9 +1,11 @@
 import { DuckDBInstance, DuckDBTypeId, StatementType } from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBResultReader } from '@duckdb/node-api';
+import { quoteIdentifier } from '../../sql/sql-identifier.js';
+import { standardString } from '../../sql/sql-literal.js';
 import { VitrineError, oneLine } from '../../util/errors.js';
 import type {
   CellValue,
-  Engine,
+  EmbeddedEngine,
   FileInsert,
   FileLoad,
   FileReject,
@@ -28,9 +30,30 @@ export interface DuckDbEngineOptions {
   /** Database file, or ':memory:'. */
   readonly path: string;
   readonly readOnly?: boolean;
+  /**
+   * For a user's SQL (`vitrine sql`): read-only, and no file, network or extension access, the
+   * configuration locked, so that a statement can read the model's tables and nothing else.
+   */
+  readonly sandbox?: boolean;
   /** DuckDB memory limit, e.g. '4GB'. */
   readonly memoryLimit?: string;
 }
+
+/**
+ * What a sandbox is opened with. Refusing by configuration rather than by reading the statement:
+ * `EXPLAIN ANALYZE COPY … TO`, `INSTALL`, `read_text`, `query('…')` and the like all pass a
+ * statement-type check, and DuckDB itself knows every path that touches a file.
+ */
+const SANDBOX_CONFIG: Readonly<Record<string, string>> = {
+  access_mode: 'READ_ONLY',
+  enable_external_access: 'false',
+  autoload_known_extensions: 'false',
+  autoinstall_known_extensions: 'false',
+};
+
+/** DuckDB's words for a refusal by the sandbox's configuration. */
+const SANDBOX_REFUSAL =
+  /Permission Error|configuration has been locked|disabled (by|through) configuration|read-only mode/i;
 
 function toRows(reader: DuckDBResultReader): QueryResult {
   const names = reader.columnNames();
@@ -56,13 +79,8 @@ function toRows(reader: DuckDBResultReader): QueryResult {
   };
 }
 
-function sqlString(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
-}
-
-function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
+const sqlString = (value: string): string => standardString(value);
+const quoteIdent = quoteIdentifier;
 
 /** A field separator no valid JSON line can contain raw (control characters must be escaped). */
 const UNIT_SEPARATOR = String.fromCharCode(31);
@@ -91,9 +109,13 @@ function scanSql(scan: FileScan, rejects: string): string {
 
 let scanCounter = 0;
 
-export class DuckDbEngine implements Engine {
+export class DuckDbEngine implements EmbeddedEngine {
   readonly kind = 'duckdb' as const;
   readonly readOnly: boolean;
+  /** The database file (or ':memory:'), for the sandbox a user's SQL runs in. */
+  private path = ':memory:';
+  /** Opened as a sandbox: every statement runs without file, network or extension access. */
+  private sandboxed = false;
   private instance: DuckDBInstance | null;
   private connection: DuckDBConnection | null;
   /** False for a connection made by connect(): closing it keeps the database open. */
@@ -106,9 +128,12 @@ export class DuckDbEngine implements Engine {
   }
 
   static async open(options: DuckDbEngineOptions): Promise<DuckDbEngine> {
-    const config: Record<string, string> = {};
+    const config: Record<string, string> = options.sandbox ? { ...SANDBOX_CONFIG } : {};
     if (options.readOnly) config['access_mode'] = 'READ_ONLY';
     if (options.memoryLimit) config['memory_limit'] = options.memoryLimit;
+    if (options.sandbox && options.path === ':memory:') {
+      throw new VitrineError('ENGINE_OPEN', 'a DuckDB sandbox reads a database file');
+    }
     let instance: DuckDBInstance;
     try {
       instance = await DuckDBInstance.create(options.path, config);
@@ -121,7 +146,16 @@ export class DuckDbEngine implements Engine {
     const connection = await instance.connect();
     // Instants are stored as UTC; local dates are computed explicitly with each location's zone.
     await connection.run("SET TimeZone = 'UTC'");
-    return new DuckDbEngine(instance, connection, options.readOnly ?? false);
+    // Locked once the session is set up: no statement can change a setting after this.
+    if (options.sandbox) await connection.run('SET lock_configuration = true');
+    const engine = new DuckDbEngine(
+      instance,
+      connection,
+      (options.readOnly ?? false) || (options.sandbox ?? false),
+    );
+    engine.path = options.path;
+    engine.sandboxed = options.sandbox ?? false;
+    return engine;
   }
 
   /**
@@ -132,9 +166,12 @@ export class DuckDbEngine implements Engine {
   async connect(): Promise<DuckDbEngine> {
     if (!this.instance) throw new VitrineError('ENGINE_CLOSED', 'the DuckDB engine is closed');
     const connection = await this.instance.connect();
-    await connection.run("SET TimeZone = 'UTC'");
+    // A sandbox's settings are locked (and TimeZone, set before, holds for the instance).
+    if (!this.sandboxed) await connection.run("SET TimeZone = 'UTC'");
     const other = new DuckDbEngine(this.instance, connection, this.readOnly);
     other.ownsInstance = false;
+    other.path = this.path;
+    other.sandboxed = this.sandboxed;
     return other;
   }
 
@@ -153,7 +190,24 @@ export class DuckDbEngine implements Engine {
     await this.conn().run(sql);
   }
 
+  /**
+   * A user's statement, in a sandbox: this engine when it was opened as one, else a sandbox
+   * opened on the same file for this statement only.
+   */
   async runReadOnly(sql: string): Promise<QueryResult> {
+    if (this.sandboxed) return this.runInSandbox(sql);
+    if (this.path === ':memory:') {
+      throw new VitrineError('SQL_NOT_READ', 'user SQL runs on a database file, not in memory');
+    }
+    const sandbox = await DuckDbEngine.open({ path: this.path, sandbox: true });
+    try {
+      return await sandbox.runInSandbox(sql);
+    } finally {
+      await sandbox.close();
+    }
+  }
+
+  private async runInSandbox(sql: string): Promise<QueryResult> {
     const conn = this.conn();
     let extracted;
     try {
@@ -171,7 +225,7 @@ export class DuckDbEngine implements Engine {
     try {
       prepared = await extracted.prepare(0);
     } catch (e) {
-      throw new VitrineError('SQL_ERROR', `SQL error: ${oneLine(e)}`);
+      throw sqlError(e);
     }
     if (!READ_STATEMENTS.has(prepared.statementType)) {
       throw new VitrineError(
@@ -182,16 +236,16 @@ export class DuckDbEngine implements Engine {
     try {
       return toRows(await prepared.runAndReadAll());
     } catch (e) {
-      throw new VitrineError('SQL_ERROR', `SQL error: ${oneLine(e)}`);
+      throw sqlError(e);
     }
   }
 
   async loadFile(table: string, file: FileLoad): Promise<number> {
     // Table and column names come from the model, the path from Vitrine itself; both are
     // written as quoted SQL text because COPY takes no parameters.
-    const cols = file.columns.map((c) => `"${c}"`).join(', ');
+    const cols = file.columns.map(quoteIdent).join(', ');
     const result = await this.conn().run(
-      `COPY "${table}" (${cols}) FROM ${sqlString(file.path)} (FORMAT csv, HEADER ${file.header ? 'true' : 'false'}, NULLSTR '')`,
+      `COPY ${quoteIdent(table)} (${cols}) FROM ${sqlString(file.path)} (FORMAT csv, HEADER ${file.header ? 'true' : 'false'}, NULLSTR '')`,
     );
     return Number(result.rowsChanged);
   }
@@ -305,6 +359,18 @@ export class DuckDbEngine implements Engine {
     this.connection = null;
     this.instance = null;
   }
+}
+
+/** A failed user statement: a sandbox refusal says what the sandbox allows. */
+function sqlError(e: unknown): VitrineError {
+  const msg = oneLine(e);
+  if (SANDBOX_REFUSAL.test(msg)) {
+    return new VitrineError(
+      'SQL_REFUSED',
+      `refused: vitrine sql reads the workspace's tables and nothing else (no files, network, extensions or settings): ${msg}`,
+    );
+  }
+  return new VitrineError('SQL_ERROR', `SQL error: ${msg}`);
 }
 
 export type { CellValue };

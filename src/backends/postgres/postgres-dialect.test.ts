@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dialectFor } from '../dialect-registry.js';
+import { dialectFor } from '../backend-registry.js';
 import { postgresDialect as d } from './postgres-dialect.js';
 
 describe('postgres dialect: the literal encoder', () => {

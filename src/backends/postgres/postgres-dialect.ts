@@ -1,10 +1,9 @@
-import { VitrineError } from '../../../util/errors.js';
-import type { Aggregation } from '../../dictionary/kpi-schema.js';
-import { quoteIdentifier as quoteStandard } from '../../../sql/sql-identifier.js';
-import type { LiteralStyle, SqlValue } from '../../../sql/sql-literal.js';
-import { sqlLiteral, standardString } from '../../../sql/sql-literal.js';
-import { placeholder } from '../../../sql/sql-params.js';
-import type { Dialect } from '../dialect.js';
+import { VitrineError } from '../../util/errors.js';
+import { quoteIdentifier as quoteStandard } from '../../sql/sql-identifier.js';
+import type { LiteralStyle, SqlValue } from '../../sql/sql-literal.js';
+import { sqlLiteral, standardString } from '../../sql/sql-literal.js';
+import { placeholder } from '../../sql/sql-params.js';
+import type { Dialect, DialectAggregation } from '../dialect.js';
 
 /**
  * With standard_conforming_strings on (the default since 9.1, and set by the engine on every
@@ -27,11 +26,15 @@ function quoteIdentifier(name: string): string {
   return quoteStandard(name);
 }
 
-const PERCENTILES: Partial<Record<Aggregation, number>> = { median: 0.5, p75: 0.75, p90: 0.9 };
+const PERCENTILES: Partial<Record<DialectAggregation, number>> = {
+  median: 0.5,
+  p75: 0.75,
+  p90: 0.9,
+};
 
 export const postgresDialect: Dialect = {
   name: 'postgres',
-  capabilities: { cte: true, windowFunctions: true, boundParameters: true, inequalityJoin: true },
+  capabilities: { inequalityJoin: true },
   quoteIdentifier,
   param: placeholder,
   literal: (value: SqlValue) => sqlLiteral(value, LITERALS),
@@ -49,7 +52,7 @@ export const postgresDialect: Dialect = {
   secondsBetween: (from, to) =>
     `CAST(EXTRACT(EPOCH FROM ${to}) - EXTRACT(EPOCH FROM ${from}) AS DOUBLE PRECISION)`,
   daysBetween: (from, to) => `(CAST(${to} AS DATE) - CAST(${from} AS DATE))`,
-  aggregate(agg: Exclude<Aggregation, 'last' | 'avg_daily'>, expr: string): string {
+  aggregate(agg: DialectAggregation, expr: string): string {
     switch (agg) {
       case 'sum':
         return `sum(${expr})`;

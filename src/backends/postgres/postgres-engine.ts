@@ -3,16 +3,8 @@ import { Readable } from 'node:stream';
 import pg from 'pg';
 import type { FieldDef, PoolClient, QueryResult as PgResult } from 'pg';
 import { VitrineError, oneLine } from '../../util/errors.js';
-import type {
-  Engine,
-  FileInsert,
-  FileLoad,
-  FileScan,
-  QueryResult,
-  Row,
-  SqlParam,
-  SqlParams,
-} from '../engine.js';
+import { quoteIdentifier } from '../../sql/sql-identifier.js';
+import type { Engine, QueryResult, Row, SqlParam, SqlParams } from '../engine.js';
 import { openFileCounting } from '../file-stream.js';
 import { CopyFromStream, csvRows } from './postgres-copy.js';
 import { READER_ROLE, canUseReaderRole, grantReaderSql } from './postgres-reader-role.js';
@@ -250,18 +242,6 @@ export class PostgresEngine implements Engine {
     });
   }
 
-  async loadFile(table: string, file: FileLoad): Promise<number> {
-    throw unsupportedFile(`${file.path} → ${table}`);
-  }
-
-  async insertFromFile(
-    table: string,
-    _select: (from: string) => string,
-    scan: FileScan,
-  ): Promise<FileInsert> {
-    throw unsupportedFile(`${scan.path} → ${table}`);
-  }
-
   async appendRows(
     table: string,
     columns: readonly string[],
@@ -289,7 +269,7 @@ export class PostgresEngine implements Engine {
     columns: readonly string[],
     data: Readable,
   ): Promise<number> {
-    const q = (s: string) => `"${s.replaceAll('"', '""')}"`;
+    const q = quoteIdentifier;
     const copy = new CopyFromStream(
       `COPY ${q(table)} (${columns.map(q).join(', ')}) FROM STDIN (FORMAT csv)`,
       data,
@@ -338,11 +318,4 @@ export class PostgresEngine implements Engine {
     this.pool = null;
     await pool?.end();
   }
-}
-
-function unsupportedFile(what: string): VitrineError {
-  return new VitrineError(
-    'ENGINE_UNSUPPORTED',
-    `not supported on postgres (${what}): ingest into a DuckDB workspace, then vitrine push --to postgres://…`,
-  );
 }

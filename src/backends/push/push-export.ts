@@ -2,6 +2,8 @@ import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TableDef } from '../../model/model-types.js';
+import { quoteIdentifier } from '../../sql/sql-identifier.js';
+import { standardString } from '../../sql/sql-literal.js';
 import { VitrineError } from '../../util/errors.js';
 import type { Engine } from '../engine.js';
 
@@ -37,8 +39,8 @@ export interface CsvPart {
   readonly of: number;
 }
 
-const q = (s: string) => `"${s.replaceAll('"', '""')}"`;
-const str = (s: string) => `'${s.replaceAll("'", "''")}'`;
+const q = quoteIdentifier;
+const str = (s: string) => standardString(s);
 
 function cellSql(column: string, cell: CsvCell): string {
   const c = q(column);

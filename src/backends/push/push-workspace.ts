@@ -2,15 +2,16 @@ import { rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TableDef } from '../../model/model-types.js';
+import { quoteIdentifier } from '../../sql/sql-identifier.js';
 import { TABLES } from '../../model/tables.js';
 import { VitrineError, oneLine } from '../../util/errors.js';
 import type { Progress } from '../../util/progress.js';
 import { silentProgress } from '../../util/progress.js';
+import { createCanonicalTables, dialectFor, pushTargetFor } from '../backend-registry.js';
 import type { CellValue, Engine } from '../engine.js';
-import { createModelOn } from '../engine-model.js';
+import { isEmbeddedEngine } from '../engine.js';
 import { exportCsv, withTempDir } from './push-export.js';
 import type { PushTarget } from './push-target.js';
-import { pushTargetFor } from './push-target.js';
 
 /**
  * `vitrine push`: copies the canonical model of a DuckDB workspace to another engine. Tables
@@ -86,8 +87,6 @@ export function pushTables(names?: readonly string[]): TableDef[] {
   return TABLES.filter((t) => names.includes(t.name));
 }
 
-const q = (s: string) => `"${s.replaceAll('"', '""')}"`;
-
 /** An exact decimal as comparable text: no trailing zeros, no negative zero. */
 export function normaliseDecimal(v: CellValue | undefined): string | null {
   if (v === null || v === undefined) return null;
@@ -106,8 +105,12 @@ export async function reconcileTables(
   const out: TableReconciliation[] = [];
   for (const t of tables) {
     const decimals = t.columns.filter((c) => DECIMAL_TYPES.has(c.type)).map((c) => c.name);
-    const sql = `SELECT count(*) AS n${decimals.map((c, i) => `, sum(${q(c)}) AS s${i}`).join('')} FROM ${q(t.name)}`;
-    const [a, b] = await Promise.all([source.run(sql), target.run(sql)]);
+    // The same statement in each engine's quoting.
+    const sql = (e: Engine) => {
+      const q = dialectFor(e.kind).quoteIdentifier;
+      return `SELECT count(*) AS n${decimals.map((c, i) => `, sum(${q(c)}) AS s${i}`).join('')} FROM ${q(t.name)}`;
+    };
+    const [a, b] = await Promise.all([source.run(sql(source)), target.run(sql(target))]);
     const ra = a.rows[0] ?? {};
     const rb = b.rows[0] ?? {};
     const money = decimals.map((column, i) => ({
@@ -144,7 +147,7 @@ async function copyTable(
   dir: string,
 ): Promise<number> {
   const span = await source.run(
-    `SELECT min(rowid) AS lo, max(rowid) AS hi, count(*) AS n FROM ${q(t.name)}`,
+    `SELECT min(rowid) AS lo, max(rowid) AS hi, count(*) AS n FROM ${quoteIdentifier(t.name)}`,
   );
   const lo = Number(span.rows[0]?.['lo'] ?? 0);
   const hi = Number(span.rows[0]?.['hi'] ?? -1);
@@ -205,7 +208,7 @@ async function copyTable(
 
 export async function pushWorkspace(options: PushOptions): Promise<PushReport> {
   const { source, target } = options;
-  if (source.kind !== 'duckdb') {
+  if (!isEmbeddedEngine(source)) {
     throw new VitrineError(
       'PUSH_SOURCE',
       `vitrine push copies from a DuckDB workspace, not from ${source.kind}`,
@@ -215,8 +218,8 @@ export async function pushWorkspace(options: PushOptions): Promise<PushReport> {
   const chunkRows = options.chunkRows ?? DEFAULT_CHUNK_ROWS;
   const started = Date.now();
   const tables = pushTables(options.tables);
-  await createModelOn(target, { cluster: options.cluster });
-  const book = pushTargetFor(target, options.cluster);
+  await createCanonicalTables(target, { cluster: options.cluster });
+  const book = pushTargetFor(target);
   await book.ensureBook();
   const done = options.restart ? new Map() : await book.readBook();
   const copied = new Map<string, { skipped: boolean; seconds: number }>();

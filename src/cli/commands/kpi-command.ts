@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { QueryColumn, Row } from '../../engine/engine.js';
+import type { QueryColumn, Row } from '../../backends/engine.js';
 import type { Diagnostic } from '../../semantic/dictionary/dictionary-loader.js';
 import { formatDiagnostic } from '../../semantic/dictionary/dictionary-loader.js';
 import { checkDictionary, lockDictionary } from '../../semantic/dictionary/kpi-governance.js';

@@ -6,7 +6,9 @@ import { basketModel } from '../../analytics/basket/basket-model.js';
 import { budgetModel } from '../../analytics/budget/budget-model.js';
 import { clvModel } from '../../analytics/clv/clv-model.js';
 import { cohortsModel } from '../../analytics/cohorts/cohorts-model.js';
+import type { LostSalesValues } from '../../analytics/lost-sales/lost-sales-model.js';
 import { lostSalesModel } from '../../analytics/lost-sales/lost-sales-model.js';
+import { storeLostSalesRun } from '../../analytics/lost-sales/lost-sales-store.js';
 import { pathsModel } from '../../analytics/paths/paths-model.js';
 import { promoModel } from '../../analytics/promo/promo-model.js';
 import { shrinkageModel } from '../../analytics/shrinkage/shrinkage-model.js';
@@ -339,6 +341,14 @@ ${spec.examples.map((e) => `  ${e}`).join('\n')}
                 source: { engine: ws.engine, config: ws.config, dir: ws.dir },
               }),
             );
+        // A workspace run of lost sales is kept for the KPIs that read it (revenue_leakage).
+        if (!input && model.name === lostSalesModel.name) {
+          const kept = await withWorkspace(workspace, {}, (ws) =>
+            storeLostSalesRun(ws.engine, result.values as LostSalesValues),
+          );
+          if (kept)
+            io.err('lost sales stored in the workspace: revenue_leakage now includes them\n');
+        }
         if (format === 'json') {
           io.out(renderJson({ ...(result.values as object), diagnostics: result.diagnostics }));
         } else {

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import type { Engine } from '../../engine/engine.js';
-import { describeEngine, openEngine, parseEngineUrl } from '../../engine/open-engine.js';
-import { pushWorkspace } from '../../engine/push/push-workspace.js';
-import type { PushReport } from '../../engine/push/push-workspace.js';
+import type { Engine } from '../../backends/engine.js';
+import { describeEngine, openEngine, parseEngineUrl } from '../../backends/backend-registry.js';
+import { pushWorkspace } from '../../backends/push/push-workspace.js';
+import type { PushReport } from '../../backends/push/push-workspace.js';
 import { VitrineError } from '../../util/errors.js';
 import { openWorkspace, resolveWorkspaceDir } from '../../workspace/workspace.js';
 import type { CliIo } from '../cli-io.js';

@@ -1,4 +1,4 @@
-import type { CsvDialect } from '../../engine/engine.js';
+import type { CsvDialect } from '../../backends/engine.js';
 import { VitrineError } from '../../util/errors.js';
 import type { FileFacts } from '../file-scan.js';
 import { decodeHead, detectEncoding } from '../file-scan.js';

@@ -1,4 +1,4 @@
-import type { CsvDialect, FileReject } from '../../engine/engine.js';
+import type { CsvDialect, FileReject } from '../../backends/engine.js';
 import { readerReason, rejectsByLine } from '../pipeline/candidate-set.js';
 import type { SourceContext, SourceFile } from '../source.js';
 import { ident } from '../sql-text.js';

@@ -1,4 +1,4 @@
-import type { Engine } from '../../engine/engine.js';
+import type { Engine } from '../../backends/engine.js';
 import { TABLES } from '../../model/tables.js';
 import { INTERNAL, hasInternalTables } from '../internal-tables.js';
 import type { RunState } from '../pipeline/run-state.js';

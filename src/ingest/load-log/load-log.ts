@@ -1,4 +1,4 @@
-import type { Engine } from '../../engine/engine.js';
+import type { Engine } from '../../backends/engine.js';
 import type { FileFacts } from '../file-scan.js';
 import { INTERNAL, hasInternalTables } from '../internal-tables.js';
 import type { TableCounts } from '../pipeline/candidate-set.js';

@@ -1,4 +1,4 @@
-import type { FileReject, SqlParam } from '../../engine/engine.js';
+import type { FileReject, SqlParam } from '../../backends/engine.js';
 import type { TableDef } from '../../model/model-types.js';
 import { VitrineError } from '../../util/errors.js';
 import { recordLines } from '../csv/record-lines.js';

@@ -1,4 +1,4 @@
-import type { Engine, QueryResult, SqlParam } from '../../engine/engine.js';
+import type { EmbeddedEngine, QueryResult, SqlParam } from '../../backends/engine.js';
 import type { Progress } from '../../util/progress.js';
 import { ident } from '../sql-text.js';
 
@@ -13,7 +13,7 @@ export class RunState {
   private readonly fileIndex = new Map<string, number>();
 
   constructor(
-    readonly engine: Engine,
+    readonly engine: EmbeddedEngine,
     readonly runId: number,
     readonly source: string,
     readonly salt: string,

@@ -1,4 +1,4 @@
-import type { Engine } from '../../engine/engine.js';
+import type { Engine } from '../../backends/engine.js';
 import { references } from '../../model/model.js';
 import { TABLES } from '../../model/tables.js';
 import type { KpiDictionary } from '../../semantic/dictionary/kpi-dictionary.js';

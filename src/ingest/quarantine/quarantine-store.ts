@@ -1,4 +1,4 @@
-import type { Engine, SqlParam } from '../../engine/engine.js';
+import type { Engine, SqlParam } from '../../backends/engine.js';
 import { VitrineError } from '../../util/errors.js';
 import { INTERNAL, hasInternalTables } from '../internal-tables.js';
 

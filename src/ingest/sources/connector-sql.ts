@@ -1,4 +1,4 @@
-import type { SqlParam } from '../../engine/engine.js';
+import type { SqlParam } from '../../backends/engine.js';
 import { VitrineError } from '../../util/errors.js';
 import type { SourceContext, SourceProblem } from '../source.js';
 import { ident } from '../sql-text.js';

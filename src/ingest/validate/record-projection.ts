@@ -1,4 +1,4 @@
-import { sqlType } from '../../model/ddl.js';
+import { duckdbType } from '../../backends/duckdb/duckdb-ddl.js';
 import type { TableDef } from '../../model/model-types.js';
 import { constant, ident } from '../sql-text.js';
 import type { ParamList } from '../sql-text.js';
@@ -71,7 +71,7 @@ export function candidateSelect(input: ProjectionInput, from: string): string {
     : 'CAST(NULL AS VARCHAR)';
   const layer1 = `SELECT CAST(${input.fileIndex} AS INTEGER) AS _file, ${line} AS _line, ${srcReason} AS _src_reason, ${text.join(', ')} FROM ${from}`;
   const typed = cols.map(
-    ({ def, sql }) => `CAST(${sql.typed} AS ${sqlType('duckdb', def.type)}) AS t_${def.name}`,
+    ({ def, sql }) => `CAST(${sql.typed} AS ${duckdbType(def.type)}) AS t_${def.name}`,
   );
   const layer2 = `SELECT *, ${typed.join(', ')} FROM (${layer1})`;
   const checks = [

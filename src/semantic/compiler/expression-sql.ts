@@ -1,5 +1,5 @@
 import { VitrineError } from '../../util/errors.js';
-import type { Dialect } from '../dialect/dialect.js';
+import type { Dialect } from '../../backends/dialect.js';
 import type { Expr } from '../expression/expression-ast.js';
 
 export interface ExpressionContext {

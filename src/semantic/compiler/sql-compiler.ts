@@ -1,7 +1,7 @@
 import { isoDate, MS_PER_DAY } from '../../time/civil-date.js';
 import { VitrineError } from '../../util/errors.js';
 import { getTable } from '../../model/model.js';
-import type { Dialect, JoinItem, SqlValue } from '../dialect/dialect.js';
+import type { Dialect, JoinItem, SqlValue } from '../../backends/dialect.js';
 import type { Expr } from '../expression/expression-ast.js';
 import { collectRefs } from '../expression/expression-ast.js';
 import { parseExpression } from '../expression/expression-parser.js';

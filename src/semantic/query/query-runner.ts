@@ -1,11 +1,11 @@
-import type { Engine, Row } from '../../engine/engine.js';
+import type { Engine, Row } from '../../backends/engine.js';
 import type { Calendar } from '../../time/calendar.js';
 import { calendarFromConfig } from '../../time/calendar.js';
 import { isoDate, parseIsoDate } from '../../time/civil-date.js';
 import type { WorkspaceConfig } from '../../workspace/workspace-config.js';
 import { measureColumn, compilePlan } from '../compiler/sql-compiler.js';
-import { dialectFor } from '../dialect/dialect-registry.js';
-import type { Dialect } from '../dialect/dialect.js';
+import { dialectFor } from '../../backends/backend-registry.js';
+import type { Dialect } from '../../backends/dialect.js';
 import type { KpiDictionary } from '../dictionary/kpi-dictionary.js';
 import type { Expr } from '../expression/expression-ast.js';
 import { CURRENT_ROLE } from '../plan/period-plan.js';

@@ -1,4 +1,4 @@
-import type { QueryColumn, Row } from '../../engine/engine.js';
+import type { QueryColumn, Row } from '../../backends/engine.js';
 import type { QueryResponse } from './query-types.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Row } from '../../engine/engine.js';
+import type { Row } from '../../backends/engine.js';
 import type { RoleRange } from '../plan/query-plan.js';
 import type { Recipe, RecipeValue } from './recipe.js';
 import { compileKpiSubPlan, firstDataDay } from './kpi-sub-plan.js';

@@ -1,4 +1,4 @@
-import type { Row } from '../../engine/engine.js';
+import type { Row } from '../../backends/engine.js';
 import { isoDate, parseIsoDate } from '../../time/civil-date.js';
 import { compilePlan, fromSql, parseModelExpression } from '../compiler/sql-compiler.js';
 import { collectRefs } from '../expression/expression-ast.js';

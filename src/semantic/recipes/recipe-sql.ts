@@ -1,4 +1,4 @@
-import type { Row } from '../../engine/engine.js';
+import type { Row } from '../../backends/engine.js';
 import { isoDate, MS_PER_DAY } from '../../time/civil-date.js';
 import type { DayRange } from '../../time/period.js';
 import { VitrineError } from '../../util/errors.js';
@@ -12,7 +12,7 @@ import {
   periodMapSql,
 } from '../compiler/sql-compiler.js';
 import type { PeriodMapSql } from '../compiler/sql-compiler.js';
-import type { Dialect, JoinItem, SqlValue } from '../dialect/dialect.js';
+import type { Dialect, JoinItem, SqlValue } from '../../backends/dialect.js';
 import type { Expr } from '../expression/expression-ast.js';
 import type { ResolvedExpr } from '../facts/fact-resolver.js';
 import {

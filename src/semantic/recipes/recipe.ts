@@ -1,6 +1,6 @@
-import type { Engine } from '../../engine/engine.js';
+import type { Engine } from '../../backends/engine.js';
 import type { Calendar } from '../../time/calendar.js';
-import type { Dialect } from '../dialect/dialect.js';
+import type { Dialect } from '../../backends/dialect.js';
 import type { KpiDictionary, KpiEntry } from '../dictionary/kpi-dictionary.js';
 import type { QueryPlan } from '../plan/query-plan.js';
 import type { Grain, QueryRequest, QueryResponse } from '../query/query-types.js';

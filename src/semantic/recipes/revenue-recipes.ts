@@ -1,4 +1,4 @@
-import type { JoinItem } from '../dialect/dialect.js';
+import type { JoinItem } from '../../backends/dialect.js';
 import type { Recipe } from './recipe.js';
 import { answerRanges, refuseHourGrain, spanOf } from './recipe-periods.js';
 import { FactSlice, RecipeSql, toNumber, valuesFromRows } from './recipe-sql.js';

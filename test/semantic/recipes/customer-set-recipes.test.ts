@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Engine } from '../../../src/engine/engine.js';
-import { duckdbDialect } from '../../../src/semantic/dialect/duckdb/duckdb-dialect.js';
+import type { Engine } from '../../../src/backends/engine.js';
+import { duckdbDialect } from '../../../src/backends/duckdb/duckdb-dialect.js';
 import { buildPlan } from '../../../src/semantic/plan/plan-builder.js';
 import { cohortRetentionMatrix } from '../../../src/semantic/recipes/customer-set-recipes.js';
 import type { QueryRequest } from '../../../src/semantic/query/query-types.js';

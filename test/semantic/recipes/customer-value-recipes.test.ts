@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Engine } from '../../../src/engine/engine.js';
+import type { Engine } from '../../../src/backends/engine.js';
 import { fixtureDatabase } from '../../../src/workspace/fixture-database.js';
 import { compared, OrderBook, query, valueAt } from './recipe-test-support.js';
 

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { Engine } from '../../../src/engine/engine.js';
+import type { Engine } from '../../../src/backends/engine.js';
 import { loadDictionary } from '../../../src/semantic/dictionary/kpi-dictionary.js';
 import { runQuery } from '../../../src/semantic/query/query-runner.js';
 import type {
