@@ -1,4 +1,5 @@
-import type { CellValue, QueryColumn, Row } from '../backends/engine.js';
+import type { QueryColumn, Row } from '../engine/engine.js';
+import { csvCellText as cellText, csvTable } from '../util/csv.js';
 import { VitrineError } from '../util/errors.js';
 
 export type OutputFormat = 'table' | 'json' | 'csv';
@@ -9,12 +10,6 @@ export function parseFormat(value: string, allowed: readonly OutputFormat[]): Ou
     'BAD_FORMAT',
     `unknown format "${value}"; valid formats: ${allowed.join(', ')}`,
   );
-}
-
-function cellText(v: CellValue | undefined): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
 }
 
 const NUMERIC =
@@ -39,15 +34,12 @@ export function renderTable(columns: readonly QueryColumn[], rows: readonly Row[
   return lines.join('\n') + '\n';
 }
 
-function csvField(s: string): string {
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
-
 export function renderCsv(columns: readonly QueryColumn[], rows: readonly Row[]): string {
   const names = columns.map((c) => c.name);
-  const lines = [names.map(csvField).join(',')];
-  for (const r of rows) lines.push(names.map((n) => csvField(cellText(r[n]))).join(','));
-  return lines.join('\n') + '\n';
+  return csvTable(
+    names,
+    rows.map((r) => names.map((n) => r[n])),
+  );
 }
 
 export function renderJson(value: unknown): string {

@@ -1,8 +1,7 @@
 import type { Engine } from '../backends/engine.js';
 import type { KpiDictionary } from '../semantic/dictionary/kpi-dictionary.js';
-import { getDimension } from '../semantic/facts/fact-resolver.js';
-import { parseIsoDate } from '../time/civil-date.js';
 import { VitrineError, oneLine } from '../util/errors.js';
+import { checkTargets, upsertTargets } from './targets-query.js';
 
 export interface TargetsLoadResult {
   readonly file: string;
@@ -19,15 +18,6 @@ const COLUMNS = [
   'segment_value',
   'target_value',
 ];
-
-interface TargetInput {
-  kpi: string;
-  start: string;
-  end: string;
-  segmentKey: string | null;
-  segmentValue: string | null;
-  value: string;
-}
 
 /**
  * Loads a targets CSV (columns of the `targets` table) into the workspace. Every row is checked
@@ -58,70 +48,19 @@ export async function loadTargetsFile(
       `${file}: ${first ? `missing column(s) ${missing.join(', ')}` : 'no rows'}; expected header ${COLUMNS.join(',')}`,
     );
   }
-  const problems: string[] = [];
-  const inputs: TargetInput[] = [];
-  rows.forEach((r, i) => {
-    const line = i + 2;
-    const text = (k: string) => {
-      const v = r[k];
-      return v === null || v === undefined || String(v).trim() === '' ? null : String(v).trim();
-    };
-    const kpi = text('kpi_id');
-    const start = text('period_start');
-    const end = text('period_end');
-    const value = text('target_value');
-    const segmentKey = text('segment_key');
-    const segmentValue = text('segment_value');
-    const bad = (field: string, msg: string) => problems.push(`${file}:${line}: ${field}: ${msg}`);
-    if (!kpi) bad('kpi_id', 'missing');
-    else if (!dictionary.has(kpi)) bad('kpi_id', `unknown KPI "${kpi}"`);
-    let s = NaN;
-    let e = NaN;
-    try {
-      s = parseIsoDate(start ?? '', 'period_start');
-    } catch (err) {
-      bad('period_start', oneLine(err));
-    }
-    try {
-      e = parseIsoDate(end ?? '', 'period_end');
-    } catch (err) {
-      bad('period_end', oneLine(err));
-    }
-    if (s > e) bad('period_end', `${end} is before period_start ${start}`);
-    if (value === null || !/^-?\d+(\.\d+)?$/.test(value))
-      bad('target_value', `"${value ?? ''}" is not a number`);
-    if ((segmentKey === null) !== (segmentValue === null))
-      bad('segment_key', 'segment_key and segment_value go together');
-    if (segmentKey) {
-      try {
-        getDimension(segmentKey);
-      } catch (err) {
-        bad('segment_key', oneLine(err));
-      }
-    }
-    if (kpi && start && end && value)
-      inputs.push({ kpi, start, end, segmentKey, segmentValue, value });
-  });
-  if (problems.length > 0) {
-    throw new VitrineError(
-      'TARGETS_INVALID',
-      `${problems.length} bad row(s), nothing loaded:\n${problems.slice(0, 20).join('\n')}${problems.length > 20 ? `\n… and ${problems.length - 20} more` : ''}`,
-    );
-  }
-  let updated = 0;
-  await engine.transaction(async () => {
-    for (const t of inputs) {
-      const key = [t.kpi, t.start, t.end, t.segmentKey ?? '', t.segmentValue ?? ''];
-      const del = await engine.run(
-        `DELETE FROM targets WHERE kpi_id = $1 AND period_start = CAST($2 AS DATE) AND period_end = CAST($3 AS DATE) AND coalesce(segment_key, '') = $4 AND coalesce(segment_value, '') = $5 RETURNING 1`,
-        key,
-      );
-      updated += del.rows.length;
-      await engine.run(
-        'INSERT INTO targets VALUES ($1, CAST($2 AS DATE), CAST($3 AS DATE), $4, $5, CAST($6 AS DECIMAL(18,8)))',
-        [t.kpi, t.start, t.end, t.segmentKey, t.segmentValue, t.value],
-      );
-    }
-  });
-  return { file, read: rows.length, inserted: inputs.length - updated, updated };
+  const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  const inputs = checkTargets(
+    rows.map((r) => ({
+      kpi_id: text(r['kpi_id']),
+      period_start: text(r['period_start']),
+      period_end: text(r['period_end']),
+      segment_key: text(r['segment_key']),
+      segment_value: text(r['segment_value']),
+      target_value: text(r['target_value']),
+    })),
+    dictionary,
+    (i) => `${file}:${i + 2}`,
+  );
+  const { inserted, updated } = await upsertTargets(engine, inputs);
+  return { file, read: rows.length, inserted, updated };
 }

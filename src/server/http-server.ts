@@ -5,7 +5,7 @@ import { serve } from '@hono/node-server';
 import { loadDictionary } from '../semantic/dictionary/kpi-dictionary.js';
 import { VitrineError } from '../util/errors.js';
 import { readSecret } from './auth/token-store.js';
-import { createApp } from './server-app.js';
+import { createApp } from './app.js';
 import { WorkspaceHandle } from './workspace-handle.js';
 
 export interface ServeOptions {

@@ -20,7 +20,7 @@ import {
   requiredJoins,
   resolveFactExpression,
   resolveFilter,
-} from '../../semantic/model/semantic-model.js';
+} from '../../semantic/facts/fact-resolver.js';
 import type { WorkspaceSource } from '../analytic-model.js';
 
 export type FactAggregate = 'sum' | 'count' | 'min' | 'max' | 'count_distinct';
