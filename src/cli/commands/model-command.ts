@@ -34,8 +34,8 @@ const MODELS: readonly ModelCli[] = [
     model: basketModel,
     options: (c) =>
       c
-        .option('--min-support <x>', 'minimum share of baskets containing an itemset', '0.01')
-        .option('--min-confidence <x>', 'minimum confidence of a rule', '0.25')
+        .option('--min-support <x>', 'minimum share of baskets containing an itemset', '0.001')
+        .option('--min-confidence <x>', 'minimum confidence of a rule', '0.1')
         .option('--min-len <n>', 'minimum items in a rule, left and right together', '2')
         .option('--max-len <n>', 'maximum items in a rule', '10')
         .option('--max-rhs <n>', 'maximum items on the right side (1 as arules)', '1')
