@@ -3,7 +3,8 @@ import type { KpiDictionary } from '../semantic/dictionary/kpi-dictionary.js';
 import { isVitrineError, oneLine } from '../util/errors.js';
 import type { AppEnv, VitrineHono } from './app-deps.js';
 import { createDeps } from './app-deps.js';
-import { writeAudit } from './audit-log.js';
+import type { AuditLimits } from './audit-log.js';
+import { AuditLog, DEFAULT_AUDIT_LIMITS } from './audit-log.js';
 import { authenticate } from './auth/authenticate.js';
 import type { TokenInfo } from './auth/token-store.js';
 import { TokenVerifier } from './auth/token-store.js';
@@ -11,6 +12,19 @@ import { createCacheWarmUp } from './cache-warm-up.js';
 import { HttpError, errorAnswer } from './http-errors.js';
 import { RateLimiter } from './rate-limiter.js';
 import { RequestActivity } from './request-activity.js';
+import type { RequestLimits } from './request-limits.js';
+import {
+  DEFAULT_BODY_BYTES,
+  DEFAULT_UNAUTHENTICATED_PER_MINUTE,
+  auditRequests,
+  identify,
+  limitBody,
+  limitByAddress,
+  rejectMalformedPath,
+} from './request-limits.js';
+import { AlertService } from '../goals/alerts/alert-service.js';
+import { BOARDS } from './dashboard-boards.js';
+import * as alertRoutes from './routes/alert-routes.js';
 import * as dashboardRoutes from './routes/dashboard-routes.js';
 import * as eventsRoutes from './routes/events-routes.js';
 import * as ingestRoutes from './routes/ingest-routes.js';
@@ -35,6 +49,10 @@ export interface AppOptions {
   /** The built dashboard (web/dist); absent: the API alone. */
   readonly staticDir?: string | null;
   readonly version: string;
+  /** Body size and per-address limits (defaults in src/server/request-limits.ts). */
+  readonly limits?: Partial<RequestLimits>;
+  /** Audit log rotation (default: 64 MiB, 5 files kept). */
+  readonly audit?: AuditLimits;
 }
 
 export interface VitrineApp {
@@ -43,6 +61,10 @@ export interface VitrineApp {
   warmUp(onFirstBoard?: (queries: number) => void): Promise<number>;
   /** Ends the warm-up after the query it is running (the server is closing). */
   stopWarmUp(): void;
+  /** The workspace's alerts (src/goals/alerts); the server schedules and closes them. */
+  readonly alerts: AlertService;
+  /** Where messages link to, once the server knows its address (or vitrine.yaml says). */
+  setDashboardUrl(url: string): void;
 }
 
 /** The HTTP app: middleware in order (errors, activity, audit, authentication), then routes. */
@@ -57,8 +79,34 @@ export function createApp(options: AppOptions): VitrineApp {
     staticDir: options.staticDir ?? null,
   });
   const verifier = new TokenVerifier(workspace.dir, options.secret);
-  const limiter = new RateLimiter(options.rateLimit ?? 600, 60_000);
+  const rateLimit = options.rateLimit ?? 600;
+  const limiter = new RateLimiter(rateLimit, 60_000);
+  // A browser opening a board sends a handful of requests: per address, room for several
+  // people behind one router, each at their token's limit.
+  const addressLimiter = new RateLimiter(
+    options.limits?.addressPerMinute ?? 4 * rateLimit,
+    60_000,
+  );
+  const failureLimiter = new RateLimiter(
+    options.limits?.unauthenticatedPerMinute ?? DEFAULT_UNAUTHENTICATED_PER_MINUTE,
+    60_000,
+  );
+  const audit = new AuditLog(workspace.dir, options.audit ?? DEFAULT_AUDIT_LIMITS);
   const warmUp = createCacheWarmUp(deps);
+  let dashboardUrl: string | null = workspace.config.notifications?.dashboard_url ?? null;
+  const alerts = new AlertService({
+    dir: workspace.dir,
+    config: workspace.config,
+    dictionary: options.dictionary,
+    read: (fn) => workspace.read((engine) => fn(deps.queryContext({}, engine))),
+    message: () => ({
+      dashboardUrl,
+      boardOf: (kpi) =>
+        BOARDS.find((b) => b.tiles.includes(kpi))?.id ??
+        BOARDS.find((b) => JSON.stringify(b.charts).includes(`"${kpi}"`))?.id ??
+        'direction',
+    }),
+  });
   const app: VitrineHono = new Hono<AppEnv>();
 
   app.onError((err, c) => {
@@ -75,6 +123,8 @@ export function createApp(options: AppOptions): VitrineApp {
     );
   });
 
+  app.use('*', rejectMalformedPath());
+
   app.use('*', async (_c, next) => {
     activity.begin();
     try {
@@ -84,25 +134,15 @@ export function createApp(options: AppOptions): VitrineApp {
     }
   });
 
-  // Every API call is audited, answered or refused.
-  app.use('/api/*', async (c, next) => {
-    const start = Date.now();
-    await next();
-    const auth = c.get('auth') as TokenInfo | undefined;
-    writeAudit(workspace.dir, {
-      at: new Date(start).toISOString(),
-      token: auth?.id ?? null,
-      role: auth?.role ?? null,
-      method: c.req.method,
-      path: c.req.path,
-      status: c.res.status,
-      ms: Date.now() - start,
-      ...(c.get('detail') !== undefined ? { detail: c.get('detail') } : {}),
-    });
-  });
+  // Every API call is limited per client address, identified, audited (start and end, bounded
+  // lines), held to the body limit, then refused without a live token.
+  app.use('/api/*', limitByAddress(addressLimiter, audit));
+  app.use('/api/*', identify((t) => verifier.verify(t), failureLimiter, audit));
+  app.use('/api/*', auditRequests(audit));
+  app.use('/api/*', limitBody(options.limits?.bodyBytes ?? DEFAULT_BODY_BYTES));
 
   healthRoutes.register(app, deps);
-  app.use('/api/*', authenticate(verifier, limiter));
+  app.use('/api/*', authenticate(limiter));
   eventsRoutes.register(app, deps);
   ingestRoutes.register(app, deps);
   sessionRoutes.register(app, deps);
@@ -110,6 +150,7 @@ export function createApp(options: AppOptions): VitrineApp {
   queryRoutes.register(app, deps);
   modelRoutes.register(app, deps);
   goalRoutes.register(app, deps);
+  alertRoutes.register(app, { ...deps, alerts });
   qualityRoutes.register(app, deps);
   tokenRoutes.register(app, deps);
 
@@ -123,5 +164,13 @@ export function createApp(options: AppOptions): VitrineApp {
 
   dashboardRoutes.register(app, deps);
 
-  return { app, warmUp: (cb) => warmUp.run(cb), stopWarmUp: () => warmUp.stop() };
+  return {
+    app,
+    warmUp: (cb) => warmUp.run(cb),
+    stopWarmUp: () => warmUp.stop(),
+    alerts,
+    setDashboardUrl: (url) => {
+      dashboardUrl = workspace.config.notifications?.dashboard_url ?? url;
+    },
+  };
 }

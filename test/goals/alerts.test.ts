@@ -130,8 +130,9 @@ function service(dir: string, clock: { now: Date }) {
   return new AlertService({
     dir,
     config,
-    context: () => ({ engine, dictionary, config }),
-    message: { dashboardUrl: 'http://127.0.0.1:4310', boardOf: () => 'direction' },
+    dictionary,
+    read: (fn) => fn({ engine, dictionary, config }),
+    message: () => ({ dashboardUrl: 'http://127.0.0.1:4310', boardOf: () => 'direction' }),
     now: () => clock.now,
     retry: { firstDelayMs: 1000, maxDelayMs: 8000, maxAttempts: 5 },
   });

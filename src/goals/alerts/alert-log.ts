@@ -207,6 +207,11 @@ export class AlertLog {
     return min;
   }
 
+  /** Every delivery, in the order they were owed. */
+  allDeliveries(): DeliveryState[] {
+    return [...this.deliveries.values()];
+  }
+
   delivery(id: string): DeliveryState | undefined {
     return this.deliveries.get(id);
   }

@@ -3,6 +3,7 @@
  * record each change of state once, and deliver what is owed with retries and backoff. The CLI,
  * the API and the server's scheduler are thin shells over these calls.
  */
+import type { KpiDictionary } from '../../semantic/dictionary/kpi-dictionary.js';
 import type { QueryContext } from '../../semantic/query/query-runner.js';
 import type { WorkspaceConfig } from '../../workspace/workspace-config.js';
 import { localDay } from '../../time/zoned-time.js';
@@ -34,9 +35,14 @@ export const DEFAULT_RETRY: RetryPolicy = {
 export interface AlertServiceOptions {
   readonly dir: string;
   readonly config: WorkspaceConfig;
-  /** A query context of the whole workspace (unscoped): each rule's scope is applied per rule. */
-  readonly context: () => QueryContext;
-  readonly message: Omit<MessageContext, 'dictionary' | 'reportingCurrency' | 'locale'>;
+  readonly dictionary: KpiDictionary;
+  /**
+   * Runs reads on the workspace with an unscoped query context (each rule's scope is applied
+   * per rule); a server passes its snapshot reads, the CLI its open workspace.
+   */
+  readonly read: <T>(fn: (ctx: QueryContext) => Promise<T>) => Promise<T>;
+  /** Where messages link to (read when a message is written: a server learns its port late). */
+  readonly message: () => Omit<MessageContext, 'dictionary' | 'reportingCurrency' | 'locale'>;
   readonly now?: () => Date;
   readonly retry?: RetryPolicy;
   readonly deliverer?: Deliverer;
@@ -47,6 +53,18 @@ export interface EvaluationOutcome {
   readonly evaluation: AlertEvaluation;
   /** The change of state recorded, if any. */
   readonly transition: 'firing' | 'recovered' | null;
+}
+
+export interface DeliveryLogEntry {
+  readonly delivery: string;
+  readonly rule: string;
+  readonly notice: 'firing' | 'recovered';
+  readonly at: string;
+  readonly channel: string;
+  readonly status: 'pending' | 'sent' | 'failed';
+  readonly attempts: number;
+  readonly last_error: string | null;
+  readonly next_attempt: string | null;
 }
 
 export class AlertService {
@@ -86,8 +104,7 @@ export class AlertService {
     owner: { readonly id: string; readonly scope: Readonly<Record<string, readonly string[]>> },
   ): Promise<{ rule: AlertRule; evaluation: AlertEvaluation }> {
     const parsed = parseAlertRuleInput(input);
-    const ctx = this.options.context();
-    ctx.dictionary.get(parsed.kpi);
+    this.options.dictionary.get(parsed.kpi);
     const rules = this.rules();
     const rule: AlertRule = {
       ...parsed,
@@ -96,7 +113,7 @@ export class AlertService {
       created_by: owner.id,
       created_at: this.now().toISOString(),
     };
-    const evaluation = await evaluateAlert({ ...ctx, dir: this.options.dir }, rule, this.today());
+    const evaluation = await this.evaluate(rule);
     if (evaluation.status === 'error') {
       throw new VitrineError('BAD_ALERT', `alert rule on ${rule.kpi}: ${evaluation.detail}`);
     }
@@ -120,7 +137,14 @@ export class AlertService {
   async test(id: string): Promise<AlertEvaluation> {
     const rule = this.rules().find((r) => r.id === id);
     if (!rule) throw new VitrineError('UNKNOWN_ALERT', `no alert rule "${id}"`);
-    return evaluateAlert({ ...this.options.context(), dir: this.options.dir }, rule, this.today());
+    return this.evaluate(rule);
+  }
+
+  private evaluate(rule: AlertRule): Promise<AlertEvaluation> {
+    const today = this.today();
+    return this.options.read((ctx) =>
+      evaluateAlert({ ...ctx, dir: this.options.dir }, rule, today),
+    );
   }
 
   /**
@@ -136,11 +160,9 @@ export class AlertService {
   }
 
   private async evaluateAllNow(): Promise<EvaluationOutcome[]> {
-    const ctx = { ...this.options.context(), dir: this.options.dir };
-    const today = this.today();
     const out: EvaluationOutcome[] = [];
     for (const rule of this.rules()) {
-      const evaluation = await evaluateAlert(ctx, rule, today);
+      const evaluation = await this.evaluate(rule);
       const wasFiring = this.log.isFiring(rule.id);
       let transition: EvaluationOutcome['transition'] = null;
       if (evaluation.status === 'firing' && !wasFiring) transition = 'firing';
@@ -152,9 +174,35 @@ export class AlertService {
     return out;
   }
 
+  /** What was owed, sent, failed and retried, newest first (`vitrine alert log`). */
+  deliveryLog(visibleRules?: ReadonlySet<string>): DeliveryLogEntry[] {
+    return this.log
+      .allDeliveries()
+      .filter((d) => !visibleRules || visibleRules.has(d.rule))
+      .map((d) => {
+        const n = this.log.notification(d.transition);
+        return {
+          delivery: d.id,
+          rule: d.rule,
+          notice: n?.status ?? 'firing',
+          at: n?.at ?? '',
+          channel:
+            d.channel.kind === 'email'
+              ? `email ${d.channel.to.join(', ')}`
+              : d.channel.kind === 'webhook'
+                ? `webhook ${d.channel.url}`
+                : 'dashboard',
+          status: d.status,
+          attempts: d.attempts,
+          last_error: d.lastError,
+          next_attempt: d.status === 'pending' ? new Date(d.dueAt).toISOString() : null,
+        };
+      })
+      .reverse();
+  }
+
   /** Sends every delivery due now; failures are retried later with backoff, and logged. */
   async deliverDue(): Promise<DeliveryState[]> {
-    const ctx = this.options.context();
     const rules = new Map(this.rules().map((r) => [r.id, r]));
     const done: DeliveryState[] = [];
     for (const d of this.log.due(this.now().getTime())) {
@@ -162,8 +210,8 @@ export class AlertService {
       const n = this.log.notification(d.transition);
       if (!rule || !n) continue;
       const message = alertMessage(rule, n, {
-        ...this.options.message,
-        dictionary: ctx.dictionary,
+        ...this.options.message(),
+        dictionary: this.options.dictionary,
         reportingCurrency: this.options.config.reporting_currency,
         locale: this.options.config.locale,
       });
