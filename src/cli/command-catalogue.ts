@@ -54,6 +54,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/ingest-command.js')).registerIngest,
   },
   {
+    name: 'events',
+    term: 'events',
+    description: 'live events: send NDJSON to the server that owns a workspace',
+    load: async () => (await import('./commands/events-command.js')).registerEvents,
+  },
+  {
     name: 'quarantine',
     term: 'quarantine',
     description: 'records refused by ingest, each with its reason, file and line',

@@ -60,7 +60,7 @@ export const targetsWriteSchema = z
 
 export const tokenCreateSchema = z
   .object({
-    role: z.enum(['viewer', 'analyst', 'admin']),
+    role: z.enum(['viewer', 'analyst', 'admin', 'ingest']),
     scopes: z.array(z.string().min(3)).max(10).optional(),
     label: z.string().max(200).optional(),
   })

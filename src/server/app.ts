@@ -28,6 +28,8 @@ import * as alertRoutes from './routes/alert-routes.js';
 import * as dashboardRoutes from './routes/dashboard-routes.js';
 import * as eventsRoutes from './routes/events-routes.js';
 import * as ingestRoutes from './routes/ingest-routes.js';
+import * as eventsRoutes from './routes/events-routes.js';
+import * as ingestRoutes from './routes/ingest-routes.js';
 import * as goalRoutes from './routes/goal-routes.js';
 import * as healthRoutes from './routes/health-routes.js';
 import * as kpiRoutes from './routes/kpi-routes.js';
@@ -143,6 +145,8 @@ export function createApp(options: AppOptions): VitrineApp {
 
   healthRoutes.register(app, deps);
   app.use('/api/*', authenticate(limiter));
+  eventsRoutes.register(app, deps);
+  ingestRoutes.register(app, deps);
   eventsRoutes.register(app, deps);
   ingestRoutes.register(app, deps);
   sessionRoutes.register(app, deps);

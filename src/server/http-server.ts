@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { loadDictionary } from '../semantic/dictionary/kpi-dictionary.js';
 import { VitrineError } from '../util/errors.js';
-import { readSecret } from './auth/token-store.js';
+import { findLiveServer, newLocalToken, removeLiveFile, writeLiveFile } from '../live/live-lock.js';
+import { allowLocalToken, readSecret } from './auth/token-store.js';
 import { createApp } from './app.js';
 import { WorkspaceHandle } from './workspace-handle.js';
 
@@ -35,10 +36,42 @@ export function defaultStaticDir(): string | null {
   return existsSync(dir) ? dir : null;
 }
 
+/**
+ * Leaves the mark CLI write commands look for (DIR/server/live.json: loopback URL, pid, a local
+ * credential); returns what takes it back at a clean exit.
+ */
+function announce(dir: string, host: string, port: number, version: string): () => void {
+  const token = newLocalToken();
+  const revoke = allowLocalToken(dir, token);
+  const loopback =
+    host === '0.0.0.0'
+      ? '127.0.0.1'
+      : host === '::'
+        ? '::1'
+        : host === 'localhost'
+          ? '127.0.0.1'
+          : host;
+  writeLiveFile(dir, {
+    url: `http://${loopback.includes(':') ? `[${loopback}]` : loopback}:${port}`,
+    pid: process.pid,
+    token,
+    started_at: new Date().toISOString(),
+    version,
+  });
+  return () => {
+    removeLiveFile(dir, token);
+    revoke();
+  };
+}
+
 /** Starts the API and dashboard; refuses to start without a strong secret. */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const secret = readSecret(options.workspaceDir);
-  const workspace = await WorkspaceHandle.open(options.workspaceDir);
+  // The first server on a workspace is its writer; a second one (same machine) only reads.
+  const writer = findLiveServer(options.workspaceDir) === null;
+  const workspace = writer
+    ? await WorkspaceHandle.openWriter(options.workspaceDir)
+    : await WorkspaceHandle.open(options.workspaceDir);
   const { app, warmUp, stopWarmUp } = createApp({
     workspace,
     dictionary: loadDictionary({ workspaceDir: workspace.dir }),
@@ -65,6 +98,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     throw e;
   });
   const port = (server.address() as AddressInfo).port;
+  const unannounce = writer ? announce(workspace.dir, options.host, port, options.version) : null;
   // In the background: the server answers at once, and the boards asked before are ready soon.
   let firstBoard!: (n: number) => void;
   const firstBoardWarmed = new Promise<number>((r) => (firstBoard = r));
@@ -80,6 +114,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       stopWarmUp();
       await warmedUp.catch(() => 0);
       await new Promise<void>((r) => server.close(() => r()));
+      unannounce?.();
       await workspace.close();
     },
   };

@@ -6,14 +6,22 @@
 export class QueryCache {
   private readonly entries = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly maxEntries = 500) {}
+  constructor(
+    private readonly maxEntries = 500,
+    /**
+     * The workspace's data version (src/live): part of every key, so an answer computed before
+     * a load or an event batch is never served after it; old entries age out.
+     */
+    private readonly version: () => number = () => 0,
+  ) {}
 
   static key(kind: string, scopes: unknown, request: unknown): string {
     return JSON.stringify([kind, canonical(scopes), canonical(request)]);
   }
 
   /** The cached answer, or one computation shared by every caller asking while it runs. */
-  async get<T>(key: string, compute: () => Promise<T>): Promise<T> {
+  async get<T>(plainKey: string, compute: () => Promise<T>): Promise<T> {
+    const key = this.versioned(plainKey);
     const hit = this.entries.get(key) as Promise<T> | undefined;
     if (hit) {
       this.entries.delete(key);
@@ -34,7 +42,11 @@ export class QueryCache {
   }
 
   has(key: string): boolean {
-    return this.entries.has(key);
+    return this.entries.has(this.versioned(key));
+  }
+
+  private versioned(key: string): string {
+    return `${this.version()}:${key}`;
   }
 
   clear(): void {

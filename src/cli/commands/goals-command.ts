@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import { objectivesProgress, readObjectives } from '../../goals/objectives.js';
 import { loadTargetsFile } from '../../goals/targets-loader.js';
+import { loadTargetsOnServer } from '../../live/live-client.js';
+import { findLiveServer } from '../../live/live-lock.js';
+import { resolveWorkspaceDir } from '../../workspace/workspace.js';
 import { loadDictionary } from '../../semantic/dictionary/kpi-dictionary.js';
 import { parseIsoDate, todayEpochDay } from '../../time/civil-date.js';
 import type { CliIo } from '../cli-io.js';
@@ -19,9 +22,13 @@ export function registerGoals(program: Command, io: CliIo): void {
       .option('--format <format>', 'table or json', 'table'),
   ).action(async (file: string, opts: { workspace?: string; format: string }) => {
     const format = parseFormat(opts.format, ['table', 'json']);
-    const res = await withWorkspace(opts.workspace, {}, (ws) =>
-      loadTargetsFile(ws.engine, loadDictionary({ workspaceDir: ws.dir }), file),
-    );
+    // A server running on the workspace is its one writer: it loads the file (src/live).
+    const server = findLiveServer(resolveWorkspaceDir(opts.workspace));
+    const res = server
+      ? await loadTargetsOnServer(server, file)
+      : await withWorkspace(opts.workspace, {}, (ws) =>
+          loadTargetsFile(ws.engine, loadDictionary({ workspaceDir: ws.dir }), file),
+        );
     io.out(
       format === 'json'
         ? renderJson(res)

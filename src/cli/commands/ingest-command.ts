@@ -4,8 +4,11 @@ import type { CsvFlags } from '../../ingest/csv/csv-dialect.js';
 import type { IngestReport } from '../../ingest/ingest-runner.js';
 import { ingest } from '../../ingest/ingest-runner.js';
 import { connectorNames } from '../../ingest/source-registry.js';
+import { ingestOnServer } from '../../live/live-client.js';
+import { findLiveServer } from '../../live/live-lock.js';
 import type { ParseOptions } from '../../ingest/validate/column-rules.js';
 import { VitrineError } from '../../util/errors.js';
+import { resolveWorkspaceDir } from '../../workspace/workspace.js';
 import type { CliIo } from '../cli-io.js';
 import { parseFormat, renderJson, renderTable } from '../output.js';
 import { addWorkspaceOption, withWorkspace } from '../workspace-option.js';
@@ -191,18 +194,21 @@ Examples:
   ).action(async (source: string, files: string[], opts: IngestOptions) => {
     const format = parseFormat(opts.format, ['table', 'json']);
     const { csv, parse } = flagsOf(opts);
-    const report = await withWorkspace(opts.workspace, {}, (ws) =>
-      ingest(ws, {
-        source,
-        paths: files,
-        ...(opts.mapping ? { mapping: opts.mapping } : {}),
-        dryRun: Boolean(opts.dryRun),
-        force: Boolean(opts.force),
-        csv,
-        parse,
-        progress: io.progress,
-      }),
-    );
+    const request = {
+      source,
+      paths: files,
+      ...(opts.mapping ? { mapping: opts.mapping } : {}),
+      dryRun: Boolean(opts.dryRun),
+      force: Boolean(opts.force),
+      csv,
+      parse,
+      progress: io.progress,
+    };
+    // A server running on the workspace is its one writer: it does the load (src/live).
+    const server = findLiveServer(resolveWorkspaceDir(opts.workspace));
+    const report = server
+      ? await ingestOnServer(server, request)
+      : await withWorkspace(opts.workspace, {}, (ws) => ingest(ws, request));
     io.out(format === 'json' ? renderJson(report) : renderIngestReport(report));
   });
 }

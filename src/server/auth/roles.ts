@@ -1,13 +1,20 @@
-/** Roles of an API token, weakest first: each role may do everything the ones before it may. */
-export const ROLES = ['viewer', 'analyst', 'admin'] as const;
+/**
+ * Roles of an API token. `viewer` < `analyst` < `admin`: each may do everything the ones before
+ * it may. `ingest` stands apart: a till, a shop back end or a survey tool that sends events
+ * (POST /api/events) and reads nothing; admins may send events too.
+ */
+export const ROLES = ['viewer', 'analyst', 'admin', 'ingest'] as const;
 export type Role = (typeof ROLES)[number];
+const LADDER: readonly Role[] = ['viewer', 'analyst', 'admin'];
 
 export function isRole(s: string): s is Role {
   return (ROLES as readonly string[]).includes(s);
 }
 
 export function roleAtLeast(role: Role, needed: Role): boolean {
-  return ROLES.indexOf(role) >= ROLES.indexOf(needed);
+  if (needed === 'ingest') return role === 'ingest' || role === 'admin';
+  if (role === 'ingest') return false;
+  return LADDER.indexOf(role) >= LADDER.indexOf(needed);
 }
 
 /**

@@ -181,6 +181,31 @@ export function revokeToken(workspaceDir: string, id: string): TokenInfo {
   return info;
 }
 
+/**
+ * Credentials of the CLI on the serving machine (DIR/server/live.json, src/live/live-lock.ts):
+ * held in memory by the server that made them, never in tokens.json, gone when it stops.
+ */
+const LOCAL_TOKENS = new Map<string, { dir: string; info: TokenInfo }>();
+
+/** Lets `token` act as an admin on this workspace until the returned function is called. */
+export function allowLocalToken(workspaceDir: string, token: string): () => void {
+  const key = hashToken('local', token);
+  LOCAL_TOKENS.set(key, {
+    dir: workspaceDir,
+    info: {
+      id: 'local',
+      role: 'admin',
+      scopes: {},
+      label: `vitrine CLI on this machine (pid ${process.pid})`,
+      created_at: new Date().toISOString(),
+      revoked_at: null,
+    },
+  });
+  return () => {
+    LOCAL_TOKENS.delete(key);
+  };
+}
+
 /** Checks presented tokens against the file, re-reading it when it changes (revocations apply at once). */
 export class TokenVerifier {
   private cache: { raw: string; records: TokenRecord[] } | null = null;
@@ -198,6 +223,8 @@ export class TokenVerifier {
   }
 
   verify(token: string): TokenInfo | null {
+    const local = LOCAL_TOKENS.get(hashToken('local', token));
+    if (local && local.dir === this.workspaceDir) return local.info;
     const m = /^vt_([0-9a-f]{8})_[A-Za-z0-9_-]+$/.exec(token);
     if (!m) return null;
     const record = this.records().find((r) => r.id === m[1]);
