@@ -21,6 +21,12 @@ export interface OpenEngineOptions {
   readonly baseDir?: string;
   /** ClickHouse cluster named on the command line (`--cluster`), over the spec's own. */
   readonly cluster?: string;
+  /**
+   * For a user's SQL (`vitrine sql`): read-only, and on DuckDB an instance with no file, network
+   * or extension access and its configuration locked (server backends read under a reader role
+   * in read-only transactions whatever this says).
+   */
+  readonly sandbox?: boolean;
 }
 
 export interface CreateTablesOptions {

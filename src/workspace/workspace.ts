@@ -21,6 +21,8 @@ export interface OpenOptions {
    * vitrine.yaml names; the workspace's config and dictionary still come from its directory.
    */
   readonly engine?: string;
+  /** For a user's SQL: a read-only sandbox (see OpenEngineOptions.sandbox). */
+  readonly sandbox?: boolean;
 }
 
 /** --workspace, else $VITRINE_WORKSPACE, else the current directory. */
@@ -70,6 +72,7 @@ export async function openWorkspace(dir: string, options: OpenOptions = {}): Pro
   const engine = await openEngine(options.engine ?? config.engine, {
     baseDir: abs,
     readOnly: options.readOnly ?? false,
+    ...(options.sandbox ? { sandbox: true } : {}),
   });
   return {
     dir: abs,

@@ -10,6 +10,8 @@ import { isoDate, MS_PER_DAY, parseIsoDate } from '../../time/civil-date.js';
 import { VitrineError } from '../../util/errors.js';
 import type { ExpressionContext } from '../../semantic/compiler/expression-sql.js';
 import { expressionSql } from '../../semantic/compiler/expression-sql.js';
+import { dialectFor } from '../../backends/backend-registry.js';
+import type { Dialect } from '../../backends/dialect.js';
 import { duckdbDialect } from '../../backends/duckdb/duckdb-dialect.js';
 import type { Expr } from '../../semantic/expression/expression-ast.js';
 import { parseExpression } from '../../semantic/expression/expression-parser.js';
@@ -45,8 +47,6 @@ export interface CompiledFactQuery {
   readonly params: readonly SqlParam[];
 }
 
-const q = (s: string) => duckdbDialect.quoteIdentifier(s);
-
 /** Compiles a fact query to one SELECT with bound parameters (dates only come from callers). */
 export function compileFactQuery(
   query: FactQuery,
@@ -55,11 +55,18 @@ export function compileFactQuery(
     readonly reportingCurrency: string;
     /** Placeholders start after this many (to compose several queries in one statement). */
     readonly paramOffset?: number;
+    /**
+     * The workspace's dialect (`dialectFor(engine.kind)`). Without it, DuckDB's: the models that
+     * compose their own statement around a compiled query write DuckDB SQL around it.
+     */
+    readonly dialect?: Dialect;
   },
 ): CompiledFactQuery {
   const fact = getFact(query.fact);
+  const d = settings.dialect ?? duckdbDialect;
+  const q = (s: string) => d.quoteIdentifier(s);
   const ctx: ExpressionContext = {
-    dialect: duckdbDialect,
+    dialect: d,
     timeZone: settings.timeZone,
     reportingCurrency: settings.reportingCurrency,
     alias: (t) => t,
@@ -80,8 +87,7 @@ export function compileFactQuery(
   }
   for (const [name, a] of Object.entries(query.aggregates ?? {})) {
     const sql = resolve(a.expr, `aggregate ${name}`);
-    const agg = a.agg === 'count_distinct' ? `count(DISTINCT ${sql})` : `${a.agg}(${sql})`;
-    select.push(`${agg} AS ${q(name)}`);
+    select.push(`${d.aggregate(a.agg, sql)} AS ${q(name)}`);
   }
   const where: string[] = [];
   for (const f of query.filters ?? []) {
@@ -93,7 +99,7 @@ export function compileFactQuery(
   const offset = settings.paramOffset ?? 0;
   const param = (v: SqlParam) => {
     params.push(v);
-    return duckdbDialect.param(offset + params.length);
+    return d.param(offset + params.length);
   };
   if (query.from !== undefined || query.to !== undefined) {
     if (!fact.time) {
@@ -102,26 +108,25 @@ export function compileFactQuery(
     const timeExpr = parseExpression(fact.time.column);
     const col = sqlOf(timeExpr);
     for (const r of resolveFactExpression(fact, fact.time.column, 'time').tables) tables.add(r);
-    const day =
-      fact.time.kind === 'timestamp' ? duckdbDialect.localDate(col, settings.timeZone) : col;
+    const day = fact.time.kind === 'timestamp' ? d.localDate(col, settings.timeZone) : col;
     if (query.from !== undefined) {
       const from = parseIsoDate(query.from, 'from');
       if (fact.time.kind === 'timestamp') {
         // A raw bound on the stored instant (a day of margin) lets the engine skip blocks.
         where.push(
-          `${col} >= ${duckdbDialect.timestampParam(param(new Date((from - 1) * MS_PER_DAY).toISOString()))}`,
+          `${col} >= ${d.timestampParam(param(new Date((from - 1) * MS_PER_DAY).toISOString()))}`,
         );
       }
-      where.push(`${day} >= ${duckdbDialect.dateParam(param(isoDate(from)))}`);
+      where.push(`${day} >= ${d.dateParam(param(isoDate(from)))}`);
     }
     if (query.to !== undefined) {
       const to = parseIsoDate(query.to, 'to');
       if (fact.time.kind === 'timestamp') {
         where.push(
-          `${col} < ${duckdbDialect.timestampParam(param(new Date((to + 2) * MS_PER_DAY).toISOString()))}`,
+          `${col} < ${d.timestampParam(param(new Date((to + 2) * MS_PER_DAY).toISOString()))}`,
         );
       }
-      where.push(`${day} <= ${duckdbDialect.dateParam(param(isoDate(to)))}`);
+      where.push(`${day} <= ${d.dateParam(param(isoDate(to)))}`);
     }
   }
   const joins = requiredJoins(fact, tables);
@@ -155,11 +160,12 @@ export function compileFactQuery(
   return { sql, params };
 }
 
-/** Runs a fact query on a workspace. */
+/** Runs a fact query on a workspace, in its engine's dialect. */
 export async function readFactRows(source: WorkspaceSource, query: FactQuery): Promise<Row[]> {
   const compiled = compileFactQuery(query, {
     timeZone: source.config.timezone,
     reportingCurrency: source.config.reporting_currency,
+    dialect: dialectFor(source.engine.kind),
   });
   const res = await source.engine.run(compiled.sql, compiled.params);
   return [...res.rows];

@@ -25,7 +25,11 @@ export const duckdbBackend: Backend = {
         : options.baseDir
           ? join(options.baseDir, spec.path)
           : resolve(spec.path);
-    return DuckDbEngine.open({ path, readOnly: options.readOnly ?? false });
+    return DuckDbEngine.open({
+      path,
+      readOnly: options.readOnly ?? false,
+      ...(options.sandbox ? { sandbox: true } : {}),
+    });
   },
   async createTables(engine) {
     for (const ddl of duckdbModelSql()) await engine.exec(ddl);

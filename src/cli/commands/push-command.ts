@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Engine } from '../../backends/engine.js';
+import { isEmbeddedEngine } from '../../backends/engine.js';
 import { describeEngine, openEngine, parseEngineUrl } from '../../backends/backend-registry.js';
 import { pushWorkspace } from '../../backends/push/push-workspace.js';
 import type { PushReport } from '../../backends/push/push-workspace.js';
@@ -72,7 +73,7 @@ Examples:
     let target: Engine | null = null;
     try {
       // A workspace already moved to a server still pushes from its embedded database.
-      if (source.kind !== 'duckdb') {
+      if (!isEmbeddedEngine(source)) {
         source = await openEngine(
           { kind: 'duckdb', path: 'vitrine.duckdb' },
           {

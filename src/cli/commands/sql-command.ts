@@ -16,8 +16,10 @@ export function registerSql(program: Command, io: CliIo): void {
       ),
   ).action(async (query: string, opts: { workspace?: string; format: string }) => {
     const format = parseFormat(opts.format, ['table', 'json', 'csv']);
-    // Opened read-only as well: a write refused by the statement check cannot slip through.
-    const res = await withWorkspace(opts.workspace, { readOnly: true }, (ws) =>
+    // A sandbox, not a statement filter: DuckDB opens the file read-only with no file, network
+    // or extension access and its settings locked, so whatever the statement is, it can read
+    // the model's tables and nothing else.
+    const res = await withWorkspace(opts.workspace, { readOnly: true, sandbox: true }, (ws) =>
       ws.engine.runReadOnly(query),
     );
     io.out(renderRows(format, res.columns, res.rows));
