@@ -128,6 +128,13 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: loadGoals,
   },
   {
+    name: 'alert',
+    term: 'alert',
+    description:
+      'alert rules on KPIs: notify by e-mail, webhook or the dashboard when a KPI goes wrong',
+    load: async () => (await import('./commands/alert-command.js')).registerAlert,
+  },
+  {
     name: 'model',
     term: 'model',
     description:

@@ -12,7 +12,7 @@ import type { LiveServerInfo } from './live-lock.js';
  */
 export async function callServer<T>(
   server: Pick<LiveServerInfo, 'url' | 'token'>,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'DELETE',
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
