@@ -4,6 +4,7 @@ import type { LiteralStyle, SqlValue } from '../../sql/sql-literal.js';
 import { clickhouseString, sqlLiteral } from '../../sql/sql-literal.js';
 import { placeholder } from '../../sql/sql-params.js';
 import type { Dialect, DialectAggregation, JoinItem } from '../dialect.js';
+import { aggregateSql } from '../standard-sql.js';
 
 /**
  * ClickHouse SQL that runs on the oldest server Vitrine supports (18.16, Debian's package) and on
@@ -100,30 +101,12 @@ export const clickhouseDialect: Dialect = {
   secondsBetween: (from, to) =>
     `((toInt64(round(toFloat64(${to}) * 1000)) - toInt64(round(toFloat64(${from}) * 1000))) / 1000)`,
   daysBetween: (from, to) => `dateDiff('day', toDate(${from}), toDate(${to}))`,
-  aggregate(agg: DialectAggregation, expr: string): string {
-    switch (agg) {
-      case 'sum':
-        return `sum(${expr})`;
-      case 'count':
-        return `count(${expr})`;
-      case 'count_distinct':
-        return `uniqExact(${expr})`;
-      case 'avg':
-        return `avg(${expr})`;
-      case 'min':
-        return `min(${expr})`;
-      case 'max':
-        return `max(${expr})`;
-      case 'median':
-        return quantileCont(expr, 0.5);
-      case 'p75':
-        return quantileCont(expr, 0.75);
-      case 'p90':
-        return quantileCont(expr, 0.9);
-      default:
-        throw new VitrineError('DIALECT', `clickhouse: unknown aggregation ${String(agg)}`);
-    }
-  },
+  aggregate: (agg: DialectAggregation, expr: string) =>
+    aggregateSql(agg, expr, {
+      name: 'clickhouse',
+      countDistinct: (e) => `uniqExact(${e})`,
+      percentile: quantileCont,
+    }),
   firstBy: (expr, by) => `argMin(${expr}, ${by})`,
   // DuckDB's concat skips NULLs; ClickHouse's returns NULL and wants strings.
   concat: (parts) => `concat(${parts.map((p) => `ifNull(toString(${p}), '')`).join(', ')})`,

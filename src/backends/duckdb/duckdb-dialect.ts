@@ -1,9 +1,9 @@
-import { VitrineError } from '../../util/errors.js';
 import { quoteIdentifier } from '../../sql/sql-identifier.js';
 import type { LiteralStyle, SqlValue } from '../../sql/sql-literal.js';
 import { sqlLiteral, standardString } from '../../sql/sql-literal.js';
 import { placeholder } from '../../sql/sql-params.js';
 import type { Dialect, DialectAggregation } from '../dialect.js';
+import { aggregateSql, joinChain, nullSafeEquals, valuesRelation } from '../standard-sql.js';
 
 const LITERALS: LiteralStyle = {
   name: 'duckdb',
@@ -28,47 +28,22 @@ export const duckdbDialect: Dialect = {
   // loses ~1e-7 s (63.1925 s came out as 63.19249987…, off by 2e-9 relative from PostgreSQL).
   secondsBetween: (from, to) => `(CAST(epoch_us(${to}) - epoch_us(${from}) AS DOUBLE) / 1000000)`,
   daysBetween: (from, to) => `date_diff('day', CAST(${from} AS DATE), CAST(${to} AS DATE))`,
-  aggregate(agg: DialectAggregation, expr: string): string {
-    switch (agg) {
-      case 'sum':
-        return `sum(${expr})`;
-      case 'count':
-        return `count(${expr})`;
-      case 'count_distinct':
-        return `count(DISTINCT ${expr})`;
-      case 'avg':
-        return `avg(${expr})`;
-      case 'min':
-        return `min(${expr})`;
-      case 'max':
-        return `max(${expr})`;
-      case 'median':
-        return `quantile_cont(${expr}, 0.5)`;
-      case 'p75':
-        return `quantile_cont(${expr}, 0.75)`;
-      case 'p90':
-        return `quantile_cont(${expr}, 0.9)`;
-      default:
-        throw new VitrineError('DIALECT', `duckdb: unknown aggregation ${String(agg)}`);
-    }
-  },
+  aggregate: (agg: DialectAggregation, expr: string) =>
+    aggregateSql(agg, expr, {
+      name: 'duckdb',
+      countDistinct: (e) => `count(DISTINCT ${e})`,
+      percentile: (e, p) => `quantile_cont(${e}, ${p})`,
+    }),
   firstBy: (expr, by) => `arg_min(${expr}, ${by})`,
   concat: (parts) => `concat(${parts.join(', ')})`,
   divide: (a, b) => `(${a} / NULLIF(${b}, 0))`,
   daySeries: (start, end) =>
     `CAST(unnest(generate_series(CAST(${start} AS TIMESTAMP), CAST(${end} AS TIMESTAMP), INTERVAL 1 DAY)) AS DATE)`,
   addDays: (date, days) => `CAST(CAST(${date} AS DATE) + CAST(${days} AS INTEGER) AS DATE)`,
-  valuesRelation: (rows, columns, alias) =>
-    `(VALUES ${rows.map((r) => `(${r.join(', ')})`).join(', ')}) AS ${alias}(${columns.join(', ')})`,
+  valuesRelation,
   joinedTable: quoteIdentifier,
-  joinChain: (items) =>
-    items
-      .map((it) => {
-        const from = `${it.relation} AS ${quoteIdentifier(it.alias)}`;
-        return it.join ? ` ${it.join.kind} ${from} ON ${it.join.on}` : from;
-      })
-      .join(''),
-  nullSafeEquals: (a, b) => `(${a} IS NOT DISTINCT FROM ${b})`,
+  joinChain,
+  nullSafeEquals,
   toDouble: (expr) => `CAST(${expr} AS DOUBLE)`,
   nullDouble: () => 'CAST(NULL AS DOUBLE)',
 };

@@ -4,6 +4,7 @@ import type { LiteralStyle, SqlValue } from '../../sql/sql-literal.js';
 import { sqlLiteral, standardString } from '../../sql/sql-literal.js';
 import { placeholder } from '../../sql/sql-params.js';
 import type { Dialect, DialectAggregation } from '../dialect.js';
+import { aggregateSql, joinChain, nullSafeEquals, valuesRelation } from '../standard-sql.js';
 
 /**
  * With standard_conforming_strings on (the default since 9.1, and set by the engine on every
@@ -26,12 +27,6 @@ function quoteIdentifier(name: string): string {
   return quoteStandard(name);
 }
 
-const PERCENTILES: Partial<Record<DialectAggregation, number>> = {
-  median: 0.5,
-  p75: 0.75,
-  p90: 0.9,
-};
-
 export const postgresDialect: Dialect = {
   name: 'postgres',
   capabilities: { inequalityJoin: true },
@@ -52,29 +47,14 @@ export const postgresDialect: Dialect = {
   secondsBetween: (from, to) =>
     `CAST(EXTRACT(EPOCH FROM ${to}) - EXTRACT(EPOCH FROM ${from}) AS DOUBLE PRECISION)`,
   daysBetween: (from, to) => `(CAST(${to} AS DATE) - CAST(${from} AS DATE))`,
-  aggregate(agg: DialectAggregation, expr: string): string {
-    switch (agg) {
-      case 'sum':
-        return `sum(${expr})`;
-      case 'count':
-        return `count(${expr})`;
-      case 'count_distinct':
-        return `count(DISTINCT ${expr})`;
-      case 'avg':
-        return `avg(${expr})`;
-      case 'min':
-        return `min(${expr})`;
-      case 'max':
-        return `max(${expr})`;
-      case 'median':
-      case 'p75':
-      case 'p90':
-        // percentile_cont takes a double; the cast also accepts numeric, interval-free inputs.
-        return `percentile_cont(${String(PERCENTILES[agg])}) WITHIN GROUP (ORDER BY CAST(${expr} AS DOUBLE PRECISION))`;
-      default:
-        throw new VitrineError('DIALECT', `postgres: unknown aggregation ${String(agg)}`);
-    }
-  },
+  aggregate: (agg: DialectAggregation, expr: string) =>
+    aggregateSql(agg, expr, {
+      name: 'postgres',
+      countDistinct: (e) => `count(DISTINCT ${e})`,
+      // percentile_cont takes a double; the cast also accepts numeric, interval-free inputs.
+      percentile: (e, p) =>
+        `percentile_cont(${String(p)}) WITHIN GROUP (ORDER BY CAST(${e} AS DOUBLE PRECISION))`,
+    }),
   // PostgreSQL has no arg_min: the first element of the values ordered by `by` (rows whose `by`
   // is NULL are left out, as arg_min does), ties broken by the smallest value.
   firstBy: (expr, by) =>
@@ -84,17 +64,10 @@ export const postgresDialect: Dialect = {
   daySeries: (start, end) =>
     `CAST(generate_series(CAST(${start} AS TIMESTAMP), CAST(${end} AS TIMESTAMP), INTERVAL '1 day') AS DATE)`,
   addDays: (date, days) => `(CAST(${date} AS DATE) + CAST(${days} AS INTEGER))`,
-  valuesRelation: (rows, columns, alias) =>
-    `(VALUES ${rows.map((r) => `(${r.join(', ')})`).join(', ')}) AS ${alias}(${columns.join(', ')})`,
+  valuesRelation,
   joinedTable: quoteIdentifier,
-  joinChain: (items) =>
-    items
-      .map((it) => {
-        const from = `${it.relation} AS ${quoteIdentifier(it.alias)}`;
-        return it.join ? ` ${it.join.kind} ${from} ON ${it.join.on}` : from;
-      })
-      .join(''),
-  nullSafeEquals: (a, b) => `(${a} IS NOT DISTINCT FROM ${b})`,
+  joinChain,
+  nullSafeEquals,
   toDouble: (expr) => `CAST(${expr} AS DOUBLE PRECISION)`,
   nullDouble: () => 'CAST(NULL AS DOUBLE PRECISION)',
 };
