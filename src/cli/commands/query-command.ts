@@ -69,7 +69,7 @@ export function registerQuery(program: Command, io: CliIo): void {
       .option('--calendar <kind>', 'civil or retail-454 (default: the workspace calendar)')
       .option('--lfl', 'like-for-like: only locations open over both compared periods')
       .option('--format <format>', 'table, json or csv', 'table')
-      .option('--show-sql', 'print the compiled SQL on stderr')
+      .option('--show-sql', 'print every statement the query runs (recipes included) on stderr')
       .option(
         '--engine <url>',
         "run on this engine (postgres://…, clickhouse://…, duckdb:FILE) with the workspace's config and dictionary",

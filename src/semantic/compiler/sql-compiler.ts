@@ -7,7 +7,12 @@ import { collectRefs } from '../expression/expression-ast.js';
 import { parseExpression } from '../expression/expression-parser.js';
 import type { JoinDef } from '../facts/fact-types.js';
 import { joinName } from '../facts/fact-types.js';
-import { getDerivedRelation, joinCondition, requiredJoins } from '../facts/fact-resolver.js';
+import {
+  fanOutTables,
+  getDerivedRelation,
+  joinCondition,
+  requiredJoins,
+} from '../facts/fact-resolver.js';
 import type {
   BaseMeasure,
   PlannedDimension,
@@ -210,18 +215,6 @@ function isFactKeyDistinct(scan: Scan, m: BaseMeasure, fanOut: boolean): boolean
   return e.kind === 'ref' && `${e.table}.${e.name}` === scan.fact.key[0];
 }
 
-/** Joins whose rows multiply the fact: one-to-many joins and everything reached through them. */
-export function fanOutTables(joins: readonly JoinDef[]): Set<string> {
-  const out = new Set<string>();
-  for (const j of joins) {
-    const deps = collectRefs(joinCondition(j))
-      .map((r) => r.table)
-      .filter((t): t is string => t !== null && t !== joinName(j));
-    if (j.kind === 'one_to_many' || deps.some((t) => out.has(t))) out.add(joinName(j));
-  }
-  return out;
-}
-
 export function compilePlan(plan: QueryPlan, options: CompileOptions): CompiledQuery {
   const d = options.dialect;
   const params = options.params ?? new BoundParams(d);
@@ -273,7 +266,7 @@ export function compilePlan(plan: QueryPlan, options: CompileOptions): CompiledQ
       ...filterTables,
       ...locationTables,
     ]);
-    const fanTables = fanOutTables(fact.joins);
+    const fanTables = fanOutTables(fact);
     for (const t of [...measureTables, ...timeTables, ...locationTables]) {
       if (fanTables.has(t)) {
         throw new VitrineError(

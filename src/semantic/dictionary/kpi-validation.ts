@@ -1,12 +1,10 @@
-import { joinName } from '../facts/fact-types.js';
 import { readFileSync } from 'node:fs';
 import { isVitrineError } from '../../util/errors.js';
 import type { Expr } from '../expression/expression-ast.js';
 import { collectRefs } from '../expression/expression-ast.js';
 import { parseExpression } from '../expression/expression-parser.js';
 import { DIMENSIONS, FACTS } from '../facts/fact-catalogue.js';
-import { joinCondition, resolveFactExpression, resolveFilter } from '../facts/fact-resolver.js';
-import type { FactDef } from '../facts/fact-types.js';
+import { fanOutTables, resolveFactExpression, resolveFilter } from '../facts/fact-resolver.js';
 import type { RecipeSpec } from './computation-catalogue.js';
 import {
   getModel,
@@ -324,22 +322,6 @@ function checkRecipeParams(
       case 'string':
         break;
     }
-  }
-  return out;
-}
-
-/**
- * Tables a fact reaches through a one-to-many join (or a join that depends on one): they may
- * split and filter a fact through its keys, but a measure reading them would count a fact row
- * once per match, so the compiler refuses them (the same rule, checked before any query).
- */
-function fanOutTables(fact: FactDef): Set<string> {
-  const out = new Set<string>();
-  for (const j of fact.joins) {
-    const deps = collectRefs(joinCondition(j))
-      .map((r) => r.table)
-      .filter((t): t is string => t !== null && t !== joinName(j));
-    if (j.kind === 'one_to_many' || deps.some((t) => out.has(t))) out.add(joinName(j));
   }
   return out;
 }

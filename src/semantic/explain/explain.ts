@@ -1,5 +1,6 @@
 import { VitrineError } from '../../util/errors.js';
-import { evaluateDerived, runQuery } from '../query/query-runner.js';
+import { evaluateDerived } from '../query/kpi-values.js';
+import { runQuery } from '../query/query-runner.js';
 import type { QueryContext } from '../query/query-runner.js';
 import type { Comparison, QueryRequest } from '../query/query-types.js';
 import type { Expr } from '../expression/expression-ast.js';

@@ -185,9 +185,21 @@ export function joinCondition(join: JoinDef): Expr {
   return parseCached(join.on);
 }
 
-/** True when reading these joins can multiply the fact's rows. */
-export function fansOut(joins: readonly JoinDef[]): boolean {
-  return joins.some((j) => j.kind === 'one_to_many');
+/**
+ * The fan-out rule, the one the dictionary validation and the compiler both apply: tables a
+ * fact reaches through a one-to-many join, or through a join whose condition reads one. They
+ * may split and filter the fact (the compiler goes through its distinct keys), but a measure or
+ * a time reading them would count a fact row once per match.
+ */
+export function fanOutTables(fact: FactDef): Set<string> {
+  const out = new Set<string>();
+  for (const j of fact.joins) {
+    const deps = collectRefs(joinCondition(j))
+      .map((r) => r.table)
+      .filter((t): t is string => t !== null && t !== joinName(j));
+    if (j.kind === 'one_to_many' || deps.some((t) => out.has(t))) out.add(joinName(j));
+  }
+  return out;
 }
 
 /**

@@ -13,7 +13,7 @@ import {
   resolveFilter,
 } from '../facts/fact-resolver.js';
 import type { FactDef, TimeRole } from '../facts/fact-types.js';
-import type { QueryRequest } from '../query/query-types.js';
+import type { Grain, QueryRequest } from '../query/query-types.js';
 import { planPeriods } from './period-plan.js';
 import { getRecipe } from '../recipes/recipe-registry.js';
 import type {
@@ -116,6 +116,7 @@ export function buildPlan(request: QueryRequest, ctx: PlanContext): QueryPlan {
   }
   const warnings: string[] = [];
   const planned = new Map<string, PlannedKpi>();
+  const compiles = new Map<string, readonly string[]>();
   const visiting = new Set<string>();
 
   const plan = (id: string, path: string[]): void => {
@@ -139,10 +140,25 @@ export function buildPlan(request: QueryRequest, ctx: PlanContext): QueryPlan {
       );
     }
     if ('recipe' in f) {
+      // The one time a query asks the recipe registry: what the recipe needs goes in the plan.
       const recipe = getRecipe(f.recipe, id);
       const params = { ...(f.params ?? {}) };
-      for (const dep of recipe.dependencies?.(params) ?? []) plan(dep, [...path, id]);
-      planned.set(id, { id, entry, kind: 'recipe', recipe: f.recipe, params });
+      const dependencies = [...(recipe.dependencies?.(params) ?? [])];
+      for (const dep of dependencies) plan(dep, [...path, id]);
+      compiles.set(id, recipe.compiles?.(params) ?? []);
+      planned.set(id, {
+        id,
+        entry,
+        kind: 'recipe',
+        recipe: f.recipe,
+        params,
+        needs: {
+          dependencies,
+          dimensions: [...(recipe.dimensions?.(params) ?? [])],
+          grain: recipe.grain?.(params) ?? null,
+          compiled: {},
+        },
+      });
       return;
     }
     if ('measure' in f) {
@@ -170,6 +186,7 @@ export function buildPlan(request: QueryRequest, ctx: PlanContext): QueryPlan {
     planned.set(id, { id, entry, kind: 'derived', expr, deps });
   };
   for (const id of request.kpis) plan(id, []);
+  const grain = recipeGrain(request, planned);
 
   // Dimensions of the answer.
   const by = request.by ?? [];
@@ -177,7 +194,7 @@ export function buildPlan(request: QueryRequest, ctx: PlanContext): QueryPlan {
     const dim = getDimension(id);
     return { id, column: `d${i}`, expr: null, timePart: dim.timePart ?? null };
   });
-  if (request.grain === 'hour' && by.includes('hour')) {
+  if (grain === 'hour' && by.includes('hour')) {
     throw new VitrineError(
       'BAD_DIMENSION',
       'the hour grain already splits by hour; drop --by hour',
@@ -188,7 +205,7 @@ export function buildPlan(request: QueryRequest, ctx: PlanContext): QueryPlan {
   const periodPlan = planPeriods({
     from,
     to,
-    grain: request.grain ?? null,
+    grain,
     calendar: ctx.calendar,
     comparisons: comparisons.filter((c): c is Exclude<typeof c, 'target'> => c !== 'target'),
     cumulative: request.cumulative ?? null,
@@ -285,12 +302,50 @@ export function buildPlan(request: QueryRequest, ctx: PlanContext): QueryPlan {
     };
   });
 
+  // The main statement reads what the answer reads directly; what only a recipe needs, the
+  // recipe reads at its own windows and split (computing it here too would double the work).
+  const direct = directMeasures(request.kpis, planned);
+  const mainScans = builtScans
+    .map((s) => ({ ...s, measures: s.measures.filter((m) => direct.has(m.id)) }))
+    .filter((s) => s.measures.length > 0);
+
+  // KPIs recipes compile into their own statement, planned with the request's split, filters,
+  // like-for-like and scopes; the recipe sets the days.
+  const kpis = [...planned.values()].map((k): PlannedKpi => {
+    if (k.kind !== 'recipe') return k;
+    const compiled: Record<string, QueryPlan> = {};
+    for (const kpi of compiles.get(k.id) ?? []) {
+      compiled[kpi] = buildPlan(
+        {
+          kpis: [kpi],
+          from: request.from,
+          to: request.to,
+          ...(request.by ? { by: request.by } : {}),
+          ...(request.where ? { where: request.where } : {}),
+          ...(request.calendar ? { calendar: request.calendar } : {}),
+          ...(request.lfl ? { lfl: true } : {}),
+        },
+        ctx,
+      );
+    }
+    return { ...k, needs: { ...k.needs, compiled } };
+  });
+
+  const planDims = new Set(by);
+  const added: string[] = [];
+  for (const k of kpis) {
+    if (k.kind !== 'recipe') continue;
+    for (const d of k.needs.dimensions) if (!planDims.has(d) && !added.includes(d)) added.push(d);
+  }
+
   return deepFreeze({
-    kpis: [...planned.values()],
+    request: grain && !request.grain ? { ...request, grain } : request,
+    kpis,
     requested: [...request.kpis],
-    scans: builtScans,
+    scans: mainScans,
     dims,
-    grain: request.grain ?? null,
+    answerBy: [...by, ...added],
+    grain,
     calendar: request.calendar ?? ctx.calendar.kind,
     cumulative: request.cumulative ?? null,
     comparisons: [...comparisons],
@@ -300,4 +355,46 @@ export function buildPlan(request: QueryRequest, ctx: PlanContext): QueryPlan {
     to,
     warnings,
   });
+}
+
+/**
+ * The grain of the request, or when it names none the one its recipe KPIs name (sales by hour);
+ * KPIs naming different grains need one given explicitly.
+ */
+function recipeGrain(
+  request: QueryRequest,
+  planned: ReadonlyMap<string, PlannedKpi>,
+): Grain | null {
+  if (request.grain) return request.grain;
+  const grains = new Map<string, Grain>();
+  for (const id of request.kpis) {
+    const k = planned.get(id);
+    if (k?.kind === 'recipe' && k.needs.grain) grains.set(id, k.needs.grain);
+  }
+  const distinct = [...new Set(grains.values())];
+  if (distinct.length > 1) {
+    throw new VitrineError(
+      'BAD_GRAIN',
+      `KPIs ${[...grains].map(([k, g]) => `${k} (${g})`).join(', ')} answer at different grains by default; choose one with --grain`,
+    );
+  }
+  return distinct[0] ?? null;
+}
+
+/** Base measures of the requested KPIs and of their formulas, not those only recipes read. */
+function directMeasures(
+  requested: readonly string[],
+  planned: ReadonlyMap<string, PlannedKpi>,
+): Set<string> {
+  const out = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (id: string) => {
+    if (seen.has(id)) return;
+    seen.add(id);
+    const k = planned.get(id);
+    if (k?.kind === 'measure') out.add(id);
+    else if (k?.kind === 'derived') k.deps.forEach(visit);
+  };
+  requested.forEach(visit);
+  return out;
 }

@@ -3,12 +3,19 @@ import type { KpiEntry } from '../dictionary/kpi-dictionary.js';
 import type { Expr } from '../expression/expression-ast.js';
 import type { ResolvedExpr } from '../facts/fact-resolver.js';
 import type { FactDef, TimeRole } from '../facts/fact-types.js';
-import type { CalendarKind, Comparison, Cumulative, Grain } from '../query/query-types.js';
+import type {
+  CalendarKind,
+  Comparison,
+  Cumulative,
+  Grain,
+  QueryRequest,
+} from '../query/query-types.js';
 
 /**
- * The immutable plan of a query: what to scan, at which grain, over which day ranges. Built
- * from a request and the dictionary (plan-builder.ts), compiled to SQL by a dialect
- * (sql-compiler.ts), never mutated in between.
+ * The immutable plan of a query: what to scan, at which grain, over which day ranges, and what
+ * each recipe KPI needs. Built once from a request and the dictionary (plan-builder.ts, the only
+ * reader of the recipe registry), compiled to SQL by a dialect (sql-compiler.ts) and executed by
+ * the runner, never mutated in between. Plain data: names, expressions and numbers.
  */
 
 /** A KPI defined as an aggregate over a fact: what the engine actually computes. */
@@ -68,7 +75,22 @@ export type PlannedKpi =
       readonly kind: 'recipe';
       readonly recipe: string;
       readonly params: Readonly<Record<string, string | number | boolean>>;
+      /** What the recipe declared when the plan was built (the only time it is asked). */
+      readonly needs: RecipeNeeds;
     };
+
+/**
+ * What a recipe KPI needs, as its recipe declared it to the plan builder: the KPIs it reads
+ * (planned with the query, so names and cycles are checked before anything runs), the
+ * dimensions it adds to the split, the grain it answers at by default, and the plans of the KPIs
+ * it compiles into its own statement (with the request's split, filters and scopes).
+ */
+export interface RecipeNeeds {
+  readonly dependencies: readonly string[];
+  readonly dimensions: readonly string[];
+  readonly grain: Grain | null;
+  readonly compiled: Readonly<Record<string, QueryPlan>>;
+}
 
 /** A reporting period of the answer (clipped to the requested range). */
 export interface PlannedPeriod {
@@ -87,11 +109,20 @@ export interface RoleRange {
 }
 
 export interface QueryPlan {
+  /** The request as planned: with the grain its recipes chose when it named none. */
+  readonly request: QueryRequest;
   readonly kpis: readonly PlannedKpi[];
   /** The KPIs asked for, in order. */
   readonly requested: readonly string[];
+  /**
+   * What the main statement reads: the base measures of the requested KPIs and of their
+   * formulas. Measures only recipes read are planned (and checked) but computed by the recipes,
+   * at their own windows and split.
+   */
   readonly scans: readonly Scan[];
   readonly dims: readonly PlannedDimension[];
+  /** The answer's split: the request's dimensions, then those breakdown recipes add. */
+  readonly answerBy: readonly string[];
   readonly grain: Grain | null;
   readonly calendar: CalendarKind;
   readonly cumulative: Cumulative | null;

@@ -3,23 +3,16 @@ import type { Calendar } from '../../time/calendar.js';
 import { calendarFromConfig } from '../../time/calendar.js';
 import { isoDate, parseIsoDate } from '../../time/civil-date.js';
 import type { WorkspaceConfig } from '../../workspace/workspace-config.js';
-import { measureColumn, compilePlan } from '../compiler/sql-compiler.js';
+import { compilePlan } from '../compiler/sql-compiler.js';
 import { dialectFor } from '../../backends/backend-registry.js';
-import type { Dialect } from '../../backends/dialect.js';
+import type { Dialect, SqlValue } from '../../backends/dialect.js';
 import type { KpiDictionary } from '../dictionary/kpi-dictionary.js';
-import type { Expr } from '../expression/expression-ast.js';
 import { CURRENT_ROLE } from '../plan/period-plan.js';
 import { buildPlan } from '../plan/plan-builder.js';
 import { getRecipe } from '../recipes/recipe-registry.js';
 import type { PlannedKpi, QueryPlan } from '../plan/query-plan.js';
-import type {
-  ComparisonValue,
-  Grain,
-  QueryRequest,
-  QueryResponse,
-  QueryRow,
-} from './query-types.js';
-import { VitrineError } from '../../util/errors.js';
+import { dimValue, kpiValues, toNumber } from './kpi-values.js';
+import type { ComparisonValue, QueryRequest, QueryResponse, QueryRow } from './query-types.js';
 
 export interface QueryContext {
   readonly engine: Engine;
@@ -34,111 +27,11 @@ export interface QueryContext {
   readonly scopes?: Readonly<Record<string, readonly string[]>>;
 }
 
-/** Evaluates a derived formula over KPI values; a division by zero or a missing input is null. */
-export function evaluateDerived(e: Expr, value: (id: string) => number | null): number | null {
-  const rec = (x: Expr) => evaluateDerived(x, value);
-  switch (e.kind) {
-    case 'number':
-      return e.value;
-    case 'ref':
-      return value(e.name);
-    case 'unary': {
-      const v = rec(e.arg);
-      return e.op === '-' && v !== null ? -v : null;
-    }
-    case 'binary': {
-      const l = rec(e.left);
-      const r = rec(e.right);
-      if (l === null || r === null) return null;
-      switch (e.op) {
-        case '+':
-          return l + r;
-        case '-':
-          return l - r;
-        case '*':
-          return l * r;
-        case '/':
-          return r === 0 ? null : l / r;
-        default:
-          return null;
-      }
-    }
-    case 'call': {
-      const args = e.args.map(rec);
-      switch (e.fn) {
-        case 'coalesce':
-          return args.find((a) => a !== null) ?? null;
-        case 'abs':
-          return args[0] == null ? null : Math.abs(args[0]);
-        case 'greatest':
-          return args.some((a) => a === null) ? null : Math.max(...(args as number[]));
-        case 'least':
-          return args.some((a) => a === null) ? null : Math.min(...(args as number[]));
-        case 'nullif':
-          return args[0] === args[1] ? null : (args[0] ?? null);
-        default:
-          return null;
-      }
-    }
-    default:
-      return null;
-  }
-}
-
 interface Cell {
   period: string;
   hour: number | null;
   dims: Record<string, string | number | null>;
   byRole: Map<string, Row>;
-}
-
-/** A dimension value as rows carry it (numbers stay numbers, everything else is text). */
-export function dimValue(v: unknown): string | number | null {
-  if (v === null || v === undefined) return null;
-  return typeof v === 'number' ? v : String(v);
-}
-
-function toNumber(v: unknown): number | null {
-  if (v === null || v === undefined) return null;
-  const n = typeof v === 'number' ? v : Number(v);
-  return Number.isFinite(n) ? n : null;
-}
-
-/**
- * Values of every planned KPI for one role of a cell, from the row of base measures the
- * compiled statement returned for it (recipes that compile KPIs into their own statement
- * evaluate them with it too).
- */
-export function kpiValues(
-  plan: QueryPlan,
-  row: Row | undefined,
-  recipeValue: (kpi: string) => number | null,
-): Map<string, number | null> {
-  const out = new Map<string, number | null>();
-  const get = (k: PlannedKpi): number | null => {
-    if (out.has(k.id)) return out.get(k.id) ?? null;
-    let v: number | null;
-    if (k.kind === 'measure') {
-      v = toNumber(row?.[measureColumn(k.id)]);
-      // No row at all means nothing happened: sums and counts are 0, other aggregates unknown.
-      if (
-        v === null &&
-        (k.measure.agg === 'sum' || k.measure.agg === 'count' || k.measure.agg === 'count_distinct')
-      )
-        v = 0;
-    } else if (k.kind === 'recipe') {
-      v = recipeValue(k.id);
-    } else {
-      v = evaluateDerived(k.expr, (id) => {
-        const dep = plan.kpis.find((x) => x.id === id);
-        return dep ? get(dep) : null;
-      });
-    }
-    out.set(k.id, v);
-    return v;
-  };
-  for (const k of plan.kpis) get(k);
-  return out;
 }
 
 function change(value: number | null, base: number | null): ComparisonValue {
@@ -159,13 +52,17 @@ interface TargetRow {
   value: number;
 }
 
-async function loadTargets(engine: Engine, d: Dialect, plan: QueryPlan): Promise<TargetRow[]> {
+async function loadTargets(
+  run: (sql: string, params: readonly SqlValue[]) => Promise<readonly Row[]>,
+  d: Dialect,
+  plan: QueryPlan,
+): Promise<TargetRow[]> {
   const placeholders = plan.requested.map((_, i) => d.param(i + 3)).join(', ');
-  const res = await engine.run(
+  const rows = await run(
     `SELECT kpi_id, CAST(period_start AS VARCHAR) AS s, CAST(period_end AS VARCHAR) AS e, segment_key, segment_value, ${d.toDouble('target_value')} AS v FROM targets WHERE period_end >= ${d.dateParam(d.param(1))} AND period_start <= ${d.dateParam(d.param(2))} AND kpi_id IN (${placeholders})`,
     [isoDate(plan.from), isoDate(plan.to), ...plan.requested],
   );
-  return res.rows.map((r) => ({
+  return rows.map((r) => ({
     kpi: String(r['kpi_id']),
     start: parseIsoDate(String(r['s'])),
     end: parseIsoDate(String(r['e'])),
@@ -222,90 +119,42 @@ function targetFor(
 }
 
 /**
- * The request with the grain its recipe KPIs name (`Recipe.grain`) when it names none; KPIs
- * naming different grains need one given explicitly.
+ * Runs a query request: its plan (built once, never rewritten), the compiled statement, the
+ * recipes' statements and sub-queries, then the assembly of values and comparisons. Every
+ * statement run is listed in the answer (`sql`).
  */
-function withRecipeGrain(dictionary: KpiDictionary, request: QueryRequest): QueryRequest {
-  if (request.grain) return request;
-  const grains = new Map<string, string>();
-  for (const id of request.kpis) {
-    if (!dictionary.has(id)) continue;
-    const f = dictionary.get(id).def.formula;
-    if (!('recipe' in f)) continue;
-    const g = getRecipe(f.recipe, id).grain?.(f.params ?? {});
-    if (g) grains.set(id, g);
-  }
-  const distinct = [...new Set(grains.values())];
-  if (distinct.length === 0) return request;
-  if (distinct.length > 1) {
-    throw new VitrineError(
-      'BAD_GRAIN',
-      `KPIs ${[...grains].map(([k, g]) => `${k} (${g})`).join(', ')} answer at different grains by default; choose one with --grain`,
-    );
-  }
-  return { ...request, grain: distinct[0] as Grain };
-}
-
-/** Base measures of the requested KPIs and of their formulas, not those only recipes read. */
-function directMeasures(plan: QueryPlan): Set<string> {
-  const byId = new Map(plan.kpis.map((k) => [k.id, k]));
-  const out = new Set<string>();
-  const seen = new Set<string>();
-  const visit = (id: string) => {
-    if (seen.has(id)) return;
-    seen.add(id);
-    const k = byId.get(id);
-    if (k?.kind === 'measure') out.add(id);
-    else if (k?.kind === 'derived') k.deps.forEach(visit);
-  };
-  plan.requested.forEach(visit);
-  return out;
-}
-
-/** Runs a query request: plan, one compiled statement, assembly of values and comparisons. */
 export async function runQuery(ctx: QueryContext, asked: QueryRequest): Promise<QueryResponse> {
-  // A recipe may name the grain of its answer when the request names none (sales by hour).
-  const request = withRecipeGrain(ctx.dictionary, asked);
-  const calendar: Calendar = calendarFromConfig(ctx.config, request.calendar);
+  const calendar: Calendar = calendarFromConfig(ctx.config, asked.calendar);
   const dialect = ctx.dialect ?? dialectFor(ctx.engine.kind);
-  const plan = buildPlan(request, {
+  const plan = buildPlan(asked, {
     dictionary: ctx.dictionary,
     calendar,
     ...(ctx.scopes ? { scopes: ctx.scopes } : {}),
   });
-  // The statement computes what the answer reads directly; what a recipe needs, it reads
-  // through its own queries (at its own windows and split), so computing it here too would
-  // only double the work.
-  const direct = directMeasures(plan);
-  const mainPlan: QueryPlan = {
-    ...plan,
-    scans: plan.scans
-      .map((s) => ({ ...s, measures: s.measures.filter((m) => direct.has(m.id)) }))
-      .filter((s) => s.measures.length > 0),
+  const request = plan.request;
+  const statements: string[] = [];
+  const run = async (sql: string, params: readonly SqlValue[]) => {
+    statements.push(sql);
+    return (await ctx.engine.run(sql, params)).rows;
   };
-  const compiled = compilePlan(mainPlan, {
-    dialect,
-    timeZone: ctx.config.timezone,
-    reportingCurrency: ctx.config.reporting_currency,
-  });
   const planDims = new Set(plan.dims.map((x) => x.id));
-  // Dimensions each recipe adds to the split (breakdowns).
-  const addedDims = new Map<string, readonly string[]>();
-  for (const k of plan.kpis) {
-    if (k.kind !== 'recipe') continue;
-    const dims = getRecipe(k.recipe, k.id).dimensions?.(k.params) ?? [];
-    addedDims.set(
-      k.id,
-      dims.filter((x) => !planDims.has(x)),
-    );
-  }
+  // Every KPI asked for adds its own split (breakdowns): a period with rows needs no empty one.
   const ownSplitOnly =
-    plan.requested.length > 0 && plan.requested.every((id) => (addedDims.get(id) ?? []).length > 0);
-  const runMain = mainPlan.scans.length > 0;
-  const result = runMain ? await ctx.engine.run(compiled.sql, compiled.params) : { rows: [] };
-  const targets = plan.comparisons.includes('target')
-    ? await loadTargets(ctx.engine, dialect, plan)
-    : [];
+    plan.requested.length > 0 &&
+    plan.requested.every((id) => {
+      const k = plan.kpis.find((x) => x.id === id);
+      return k?.kind === 'recipe' && k.needs.dimensions.some((x) => !planDims.has(x));
+    });
+  let mainRows: readonly Row[] = [];
+  if (plan.scans.length > 0) {
+    const compiled = compilePlan(plan, {
+      dialect,
+      timeZone: ctx.config.timezone,
+      reportingCurrency: ctx.config.reporting_currency,
+    });
+    mainRows = await run(compiled.sql, compiled.params);
+  }
+  const targets = plan.comparisons.includes('target') ? await loadTargets(run, dialect, plan) : [];
 
   const cells = new Map<string, Cell>();
   const hourly = plan.grain === 'hour';
@@ -334,7 +183,7 @@ export async function runQuery(ctx: QueryContext, asked: QueryRequest): Promise<
     }
     return cell;
   };
-  for (const row of result.rows) {
+  for (const row of mainRows) {
     const dims: Record<string, string | number | null> = {};
     for (const x of plan.dims) dims[x.id] = dimValue(row[x.column]);
     const hour = hourly ? toNumber(row['hr']) : null;
@@ -354,12 +203,18 @@ export async function runQuery(ctx: QueryContext, asked: QueryRequest): Promise<
       request,
       kpi: k.entry,
       params: k.params,
+      needs: k.needs,
       timeZone: ctx.config.timezone,
       reportingCurrency: ctx.config.reporting_currency,
       calendar,
       dictionary: ctx.dictionary,
       scopes: ctx.scopes ?? {},
-      subQuery: (sub) => runQuery(ctx, sub),
+      run,
+      subQuery: async (sub) => {
+        const res = await runQuery(ctx, sub);
+        statements.push(...res.sql);
+        return res;
+      },
       warn: (message) => {
         if (!warnings.includes(message)) warnings.push(message);
       },
@@ -449,11 +304,11 @@ export async function runQuery(ctx: QueryContext, asked: QueryRequest): Promise<
   });
   // The answer echoes the request as answered: with the grain a recipe chose and the
   // dimensions breakdowns added, so that tables show their columns.
-  const added = [...new Set([...addedDims.values()].flat())];
+  const by = request.by ?? [];
   return {
-    request: added.length > 0 ? { ...request, by: [...(request.by ?? []), ...added] } : request,
+    request: plan.answerBy.length > by.length ? { ...request, by: [...plan.answerBy] } : request,
     rows,
     warnings,
-    sql: runMain ? [compiled.sql] : [],
+    sql: statements,
   };
 }

@@ -401,11 +401,26 @@ export interface CohortCell {
 }
 
 /**
+ * A recipe's context for the matrix, which is asked outside a query (the cohort view): its one
+ * statement runs on the engine directly.
+ */
+export type CohortMatrixContext = Omit<RecipeContext, 'run' | 'needs'>;
+
+/**
  * The whole retention matrix of a cohort_retention KPI over the request's range: per cohort
  * (first order in the range), split and age k = 0…max_age, its customers and those ordering in
  * the k-th period after. One statement.
  */
-export async function cohortRetentionMatrix(ctx: RecipeContext): Promise<CohortCell[]> {
+export async function cohortRetentionMatrix(given: CohortMatrixContext): Promise<CohortCell[]> {
+  const planned = given.plan.kpis.find((k) => k.id === given.kpi.def.id);
+  const ctx: RecipeContext = {
+    ...given,
+    needs:
+      planned?.kind === 'recipe'
+        ? planned.needs
+        : { dependencies: [], dimensions: [], grain: null, compiled: {} },
+    run: async (sql, params) => (await given.engine.run(sql, params)).rows,
+  };
   const maxAge = intParam(ctx, 'max_age', 0);
   const current = ctx.plan.ranges.filter((r) => r.role === 'current');
   const setup = cohortSetup(ctx, current, maxAge);

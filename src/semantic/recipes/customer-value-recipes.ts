@@ -35,6 +35,7 @@ export const nrrRecipe: Recipe = {
   description:
     'the KPI named by `kpi` in the period from the customers active a year earlier, over their value a year earlier',
   dependencies: kpiDependency,
+  compiles: kpiDependency,
   async compute(ctx) {
     refuseHourGrain(ctx, 'it follows customers over whole periods');
     const kpi = stringParam(ctx, 'kpi');
@@ -125,6 +126,7 @@ export const clvHistoricalRecipe: Recipe = {
   description:
     'the KPI named by `kpi` accumulated by identified customers since the data begin, per customer with a first order by the period end',
   dependencies: kpiDependency,
+  compiles: kpiDependency,
   async compute(ctx) {
     refuseHourGrain(ctx, 'it accumulates whole days');
     const kpi = stringParam(ctx, 'kpi');

@@ -1,13 +1,12 @@
 import type { Row } from '../../backends/engine.js';
-import { isoDate, parseIsoDate } from '../../time/civil-date.js';
+import { parseIsoDate } from '../../time/civil-date.js';
 import { compilePlan, fromSql, parseModelExpression } from '../compiler/sql-compiler.js';
 import { collectRefs } from '../expression/expression-ast.js';
 import type { Expr } from '../expression/expression-ast.js';
 import { dimensionExpression, requiredJoins } from '../facts/fact-resolver.js';
 import type { DimensionDef } from '../facts/fact-types.js';
-import { buildPlan } from '../plan/plan-builder.js';
 import type { PlannedDimension, QueryPlan, RoleRange, Scan } from '../plan/query-plan.js';
-import { kpiValues } from '../query/query-runner.js';
+import { kpiValues } from '../query/kpi-values.js';
 import type { RecipeContext } from './recipe.js';
 import { recipeError } from './recipe-params.js';
 import { spanOf } from './recipe-periods.js';
@@ -62,19 +61,7 @@ export function compileKpiSubPlan(
 ): KpiSubPlan {
   const ctx = rs.ctx;
   const span = spanOf(ranges);
-  const { request } = ctx;
-  const base = buildPlan(
-    {
-      kpis: [kpi],
-      from: isoDate(span.start),
-      to: isoDate(span.end),
-      ...(request.by ? { by: request.by } : {}),
-      ...(request.where ? { where: request.where } : {}),
-      ...(request.calendar ? { calendar: request.calendar } : {}),
-      ...(request.lfl ? { lfl: true } : {}),
-    },
-    { dictionary: ctx.dictionary, calendar: ctx.calendar, scopes: ctx.scopes },
-  );
+  const base = compiledPlan(ctx, kpi);
   for (const w of base.warnings) ctx.warn(w);
   for (const k of base.kpis) {
     if (k.kind === 'recipe') {
@@ -144,15 +131,25 @@ export function compileKpiSubPlan(
   };
 }
 
+/** The plan of a KPI the recipe declared it compiles (`Recipe.compiles`), as the plan recorded it. */
+function compiledPlan(ctx: RecipeContext, kpi: string): QueryPlan {
+  const plan = ctx.needs.compiled[kpi];
+  if (!plan) {
+    throw recipeError(
+      ctx,
+      'RECIPE_UNDECLARED',
+      `the recipe compiles ${kpi} but did not declare it (Recipe.compiles), so the plan has no plan of it`,
+    );
+  }
+  return plan;
+}
+
 /**
  * The first local day with data in any fact the KPI reads (null for an empty database): where
  * "since the first day with data" starts.
  */
 export async function firstDataDay(ctx: RecipeContext, kpi: string): Promise<number | null> {
-  const plan = buildPlan(
-    { kpis: [kpi], from: '2000-01-01', to: '2000-01-01' },
-    { dictionary: ctx.dictionary, calendar: ctx.calendar },
-  );
+  const plan = compiledPlan(ctx, kpi);
   const rs = new RecipeSql(ctx);
   const parts = new Set<string>();
   for (const s of plan.scans) {

@@ -25,7 +25,7 @@ import {
 } from '../facts/fact-resolver.js';
 import type { FactDef } from '../facts/fact-types.js';
 import type { PlannedDimension, RoleRange } from '../plan/query-plan.js';
-import { dimValue } from '../query/query-runner.js';
+import { dimValue, toNumber } from '../query/kpi-values.js';
 import type { RecipeContext, RecipeValue } from './recipe.js';
 import { answerRoles, spanOf } from './recipe-periods.js';
 
@@ -125,9 +125,9 @@ export class RecipeSql {
     }
   }
 
-  async run(sql: string): Promise<readonly Row[]> {
-    const res = await this.ctx.engine.run(sql, this.params.values);
-    return res.rows;
+  /** Hands the statement and its parameters to the runner, which executes and lists it. */
+  run(sql: string): Promise<readonly Row[]> {
+    return this.ctx.run(sql, this.params.values);
   }
 }
 
@@ -371,11 +371,7 @@ export class FactSlice {
   }
 }
 
-export function toNumber(v: unknown): number | null {
-  if (v === null || v === undefined) return null;
-  const n = typeof v === 'number' ? v : Number(v);
-  return Number.isFinite(n) ? n : null;
-}
+export { toNumber };
 
 /** The plan's split of a result row, as the runner reads it. */
 export function rowDims(

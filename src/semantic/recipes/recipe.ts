@@ -1,8 +1,8 @@
-import type { Engine } from '../../backends/engine.js';
+import type { Engine, Row } from '../../backends/engine.js';
 import type { Calendar } from '../../time/calendar.js';
-import type { Dialect } from '../../backends/dialect.js';
+import type { Dialect, SqlValue } from '../../backends/dialect.js';
 import type { KpiDictionary, KpiEntry } from '../dictionary/kpi-dictionary.js';
-import type { QueryPlan } from '../plan/query-plan.js';
+import type { QueryPlan, RecipeNeeds } from '../plan/query-plan.js';
 import type { Grain, QueryRequest, QueryResponse } from '../query/query-types.js';
 
 /**
@@ -28,12 +28,19 @@ export interface RecipeValue {
 export type RecipeParams = Readonly<Record<string, string | number | boolean>>;
 
 export interface RecipeContext {
+  /**
+   * The engine, for state kept outside the facts (stored model runs). A statement of the answer
+   * goes through `run` instead, so that the answer lists it.
+   */
   readonly engine: Engine;
   readonly dialect: Dialect;
   readonly plan: QueryPlan;
+  /** The request as planned (`plan.request`). */
   readonly request: QueryRequest;
   readonly kpi: KpiEntry;
   readonly params: RecipeParams;
+  /** What the recipe declared to the plan builder, as the plan recorded it. */
+  readonly needs: RecipeNeeds;
   readonly timeZone: string;
   readonly reportingCurrency: string;
   /** The calendar of the request (civil or 4-5-4), for periods the plan does not list. */
@@ -45,6 +52,11 @@ export interface RecipeContext {
    * recipe writing its own SQL must apply them to every row it reads.
    */
   readonly scopes: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Runs a statement the recipe wrote (bound parameters in order). The runner executes it and
+   * lists it with the answer's statements (`vitrine query --show-sql`).
+   */
+  run(sql: string, params: readonly SqlValue[]): Promise<readonly Row[]>;
   /** Runs another request with the same scopes (row-level security applies to recipes too). */
   subQuery(request: QueryRequest): Promise<QueryResponse>;
   /** Adds a warning to the answer (an incomplete total, a restriction that did not apply). */
@@ -57,6 +69,11 @@ export interface Recipe {
   readonly description: string;
   /** KPIs the recipe reads through sub-queries (checked when the plan is built). */
   dependencies?(params: RecipeParams): readonly string[];
+  /**
+   * KPIs the recipe compiles into its own statement (`kpi-sub-plan.ts`): the plan builder plans
+   * them with the request's split, filters and scopes and records their plans (`needs.compiled`).
+   */
+  compiles?(params: RecipeParams): readonly string[];
   /** Dimensions the recipe adds to the split of the request for its own rows. */
   dimensions?(params: RecipeParams): readonly string[];
   /** Grain of the answer when the request names none. */

@@ -37,6 +37,8 @@ export const cumulativeRecipe: Recipe = {
   description:
     'the KPI named by `kpi`, accumulated to each period end from the start of its year (`period: ytd`), quarter (qtd), month (mtd), or from the first day with data (all)',
   dependencies: kpiDependency,
+  // From the first day with data, the KPI is compiled into one statement over its own ranges.
+  compiles: (p) => (p['period'] === 'all' ? kpiDependency(p) : []),
   async compute(ctx) {
     const kpi = stringParam(ctx, 'kpi');
     const period = enumParam(ctx, 'period', ['ytd', 'qtd', 'mtd', 'all'], 'ytd');

@@ -1,7 +1,7 @@
 import { lflConditionSql, parseModelExpression } from '../compiler/sql-compiler.js';
 import { collectRefs } from '../expression/expression-ast.js';
 import { getDimension } from '../facts/fact-resolver.js';
-import { dimValue } from '../query/query-runner.js';
+import { dimValue } from '../query/kpi-values.js';
 import type { Recipe } from './recipe.js';
 import { stringParam } from './recipe-params.js';
 import { spanOf } from './recipe-periods.js';
