@@ -8,6 +8,7 @@
 import type { z } from 'zod';
 import type { Engine } from '../backends/engine.js';
 import { VitrineError } from '../util/errors.js';
+import { issueMessage, kebab } from './model-params.js';
 import type { WorkspaceConfig } from '../workspace/workspace-config.js';
 
 export interface Diagnostic {
@@ -109,21 +110,30 @@ export interface Model<P, D, V> {
   summarize(result: ModelResult<V>, params: P): string;
 }
 
-const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+/** Where params come from: errors name a CLI option (`--min-support`) or an API field. */
+export type ParamsSurface = 'cli' | 'api';
 
-/** Validates raw options against a model's schema; errors name the option at fault. */
+/** Validates raw options against a model's schema; errors name the option and the bound. */
 export function parseParams<P>(
   model: Pick<Model<P, unknown, unknown>, 'name' | 'params'>,
   raw: unknown,
+  surface: ParamsSurface = 'cli',
 ): P {
   const res = model.params.safeParse(raw);
   if (res.success) return res.data;
   const issue = res.error.issues[0];
   const key = issue?.path.map(String).join('.') ?? '';
-  const where = key ? `option --${kebab(key)}` : 'options';
+  const where =
+    surface === 'api'
+      ? key
+        ? `params.${key}`
+        : 'params'
+      : key
+        ? `option --${kebab(key)}`
+        : 'options';
   throw new VitrineError(
     'MODEL_PARAMS',
-    `model ${model.name}: ${where}: ${issue?.message ?? 'invalid value'}`,
+    `model ${model.name}: ${where}: ${issue ? issueMessage(issue) : 'invalid value'}`,
   );
 }
 
@@ -162,28 +172,39 @@ export type ModelInput =
   | { readonly kind: 'file'; readonly path: string }
   | { readonly kind: 'workspace'; readonly source: WorkspaceSource };
 
-/** Parses params, reads the data, fits, and guarantees a JSON-safe result. */
-export async function runModel<P, D, V>(
-  model: Model<P, D, V>,
-  input: ModelInput,
-  rawParams: unknown,
-): Promise<{ params: P; result: ModelResult<V> }> {
-  const params = parseParams(model, rawParams);
-  const data =
-    input.kind === 'file'
-      ? model.fromFile(input.path, params)
-      : await model.fromWorkspace(input.source, params);
+/** Fits and guarantees a JSON-safe result (the part a worker thread runs for the API). */
+export function fitModel<P, D, V>(model: Model<P, D, V>, data: D, params: P): ModelResult<V> {
   const result = model.fit(data, params);
   const diag = new DiagnosticsBuilder();
   const values = sanitizeNonFinite(result.values, diag);
   const extra = diag.build().warnings;
   return {
-    params,
-    result: {
-      values,
-      diagnostics: { ...result.diagnostics, warnings: [...result.diagnostics.warnings, ...extra] },
-    },
+    values,
+    diagnostics: { ...result.diagnostics, warnings: [...result.diagnostics.warnings, ...extra] },
   };
+}
+
+/** Reads a model's data from a file or a workspace. */
+export async function readModelData<P, D, V>(
+  model: Model<P, D, V>,
+  input: ModelInput,
+  params: P,
+): Promise<D> {
+  return input.kind === 'file'
+    ? model.fromFile(input.path, params)
+    : await model.fromWorkspace(input.source, params);
+}
+
+/** Parses params, reads the data, fits, and guarantees a JSON-safe result. */
+export async function runModel<P, D, V>(
+  model: Model<P, D, V>,
+  input: ModelInput,
+  rawParams: unknown,
+  surface: ParamsSurface = 'cli',
+): Promise<{ params: P; result: ModelResult<V> }> {
+  const params = parseParams(model, rawParams, surface);
+  const data = await readModelData(model, input, params);
+  return { params, result: fitModel(model, data, params) };
 }
 
 /** Number formatting for summaries (plain, stable across locales). */
@@ -218,4 +239,23 @@ export function diagnosticsText(d: Diagnostics): string {
     for (const a of d.assumptions) lines.push(`  - ${a}`);
   }
   return lines.join('\n');
+}
+
+/**
+ * A model as the catalogue lists it: the model (params, reads, fit, summary) and what the CLI's
+ * `--help`, the API and the docs say about it, and what its analysis board draws.
+ */
+export interface ModelEntry {
+  /** Params, data and values vary per model; callers go through parseParams and runModel. */
+  readonly model: Model<any, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** The `--input` format, and what a workspace read uses. */
+  readonly input: string;
+  /** The JSON contract (`--format json`, `POST /api/models/{name}`). */
+  readonly json: string;
+  readonly examples: readonly string[];
+  /**
+   * What the model's analysis board draws, cut from the full values (a distribution and the
+   * head of a ranking instead of every customer); without it the board gets the full values.
+   */
+  readonly dashboard?: (values: Record<string, unknown>) => unknown;
 }

@@ -28,20 +28,47 @@ import {
 } from './frequentist-tests.js';
 
 export const abtestParams = z.object({
-  confidence: z.coerce.number().gt(0.5).lt(1).default(0.95),
-  metric: z.enum(['auto', 'proportion', 'mean']).default('auto'),
-  control: z.string().min(1).optional(),
-  /** p-value below which the arm sizes are declared mismatched. */
-  srmThreshold: z.coerce.number().gt(0).lt(1).default(0.001),
-  /** Workspace: experiment id (default: the latest experiment). */
-  experiment: z.string().min(1).optional(),
-  /** Workspace: outcome per unit (default: from the experiment's primary KPI). */
-  outcome: z.enum(['conversion', 'orders', 'revenue']).optional(),
-  /** Planned split, comma-separated (default: the file's split, else equal). */
+  confidence: z.coerce
+    .number()
+    .gt(0.5)
+    .lt(1)
+    .default(0.95)
+    .meta({ arg: 'x', description: 'confidence level of intervals and tests' }),
+  metric: z
+    .enum(['auto', 'proportion', 'mean'])
+    .default('auto')
+    .meta({ arg: 'kind', description: 'auto, proportion or mean' }),
+  control: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .meta({ arg: 'name', description: 'control variant (default: "control", else the first)' }),
   split: z
     .string()
+    .max(1000)
     .regex(/^\s*\d*\.?\d+(\s*,\s*\d*\.?\d+)+\s*$/, 'expected shares such as 0.5,0.5')
-    .optional(),
+    .optional()
+    .meta({
+      arg: 'shares',
+      description: 'planned split, e.g. 0.5,0.5 (default: the file’s, else equal)',
+    }),
+  srmThreshold: z.coerce
+    .number()
+    .gt(0)
+    .lt(1)
+    .default(0.001)
+    .meta({ arg: 'p', description: 'p-value below which the split is declared mismatched' }),
+  experiment: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .meta({ arg: 'id', description: 'workspace: experiment id (default: the latest)' }),
+  outcome: z.enum(['conversion', 'orders', 'revenue']).optional().meta({
+    arg: 'kind',
+    description: 'workspace: conversion, orders or revenue (default: from the primary KPI)',
+  }),
 });
 export type AbtestParams = z.infer<typeof abtestParams>;
 

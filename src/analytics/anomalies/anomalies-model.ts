@@ -19,23 +19,49 @@ import { dateCell, nonEmptyCell, numberCell, readCsv } from '../io/csv-input.js'
 import { readFactRows } from '../io/fact-query.js';
 import type { Diagnostic, Model, ModelResult, WorkspaceSource } from '../analytic-model.js';
 import { DiagnosticsBuilder, diagnosticsText, fmt, pct } from '../analytic-model.js';
+import { idList, isoDay, topRows } from '../model-params.js';
 import { median } from '../numeric/descriptive-stats.js';
 
-const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
-const idList = z.string().regex(/^[a-z0-9_]+(,[a-z0-9_]+)*$/, 'expected ids separated by commas');
-
 export const anomaliesParams = z.object({
-  kpis: idList.default(
-    'net_sales,orders,aov,units_sold,gross_margin_rate,return_rate,conversion_rate,sessions',
-  ),
-  by: idList.default('channel,region,category'),
-  /** Last day scanned (default: the last day with orders). */
-  to: isoDay.optional(),
-  windowDays: z.coerce.number().int().min(1).max(92).default(7),
-  lookbackWeeks: z.coerce.number().int().min(3).max(52).default(8),
-  threshold: z.coerce.number().positive().default(3.5),
-  minRelativeScale: z.coerce.number().min(0).max(1).default(0.05),
-  top: z.coerce.number().int().min(0).default(20),
+  kpis: idList(40)
+    .default(
+      'net_sales,orders,aov,units_sold,gross_margin_rate,return_rate,conversion_rate,sessions',
+    )
+    .meta({ arg: 'ids', description: 'KPIs to scan, comma-separated' }),
+  by: idList(10)
+    .default('channel,region,category')
+    .meta({ arg: 'dims', description: 'dimensions to scan, comma-separated' }),
+  to: isoDay.optional().meta({
+    arg: 'date',
+    description: 'last day scanned (default: the last day with orders)',
+  }),
+  windowDays: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(92)
+    .default(7)
+    .meta({ arg: 'n', description: 'days scanned, ending on --to' }),
+  lookbackWeeks: z.coerce
+    .number()
+    .int()
+    .min(3)
+    .max(52)
+    .default(8)
+    .meta({ arg: 'n', description: 'weeks of same-weekday history for the expectation' }),
+  threshold: z.coerce
+    .number()
+    .positive()
+    .max(1000)
+    .default(3.5)
+    .meta({ arg: 'z', description: 'robust z-score from which a move is abnormal' }),
+  minRelativeScale: z.coerce
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.05)
+    .meta({ arg: 'x', description: 'smallest scale as a share of the level' }),
+  top: topRows(20).meta({ arg: 'n', description: 'anomalies shown in the summary' }),
 });
 export type AnomaliesParams = z.infer<typeof anomaliesParams>;
 

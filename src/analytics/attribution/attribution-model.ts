@@ -12,6 +12,7 @@ import { cell, numberCell, readCsv } from '../io/csv-input.js';
 import { compileFactQuery, num, readFactRows, str } from '../io/fact-query.js';
 import type { Diagnostic, Model, ModelResult, WorkspaceSource } from '../analytic-model.js';
 import { DiagnosticsBuilder, diagnosticsText, fmt, pct } from '../analytic-model.js';
+import { isoDay } from '../model-params.js';
 import type { HeuristicOptions } from './heuristic-attribution.js';
 import { HEURISTIC_RULES, heuristicCredit } from './heuristic-attribution.js';
 import type { Conversion, Touch } from './journey-builder.js';
@@ -21,24 +22,43 @@ import { journeyTotals, readJourneyFile } from './journeys.js';
 import type { MarkovAttribution } from './markov-attribution.js';
 import { markovAttribution } from './markov-attribution.js';
 
-const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
-
 export const ATTRIBUTION_MODELS = [...HEURISTIC_RULES, 'markov'] as const;
 export type AttributionModelName = (typeof ATTRIBUTION_MODELS)[number];
 
 export const attributionParams = z
   .object({
-    /** Time decay half-life: days on a workspace, touches (counted back) on a path file. */
-    halfLife: z.coerce.number().positive().optional(),
-    firstShare: z.coerce.number().min(0).max(1).default(0.4),
-    lastShare: z.coerce.number().min(0).max(1).default(0.4),
-    lookbackDays: z.coerce.number().positive().default(30),
-    /** Model whose credit feeds CAC, ROAS, ROI and LTV/CAC. */
-    efficiencyModel: z.enum(ATTRIBUTION_MODELS).default('markov'),
-    /** File mode: a CSV `channel,spend` to compute ROAS. */
-    spend: z.string().min(1).optional(),
-    from: isoDay.optional(),
-    to: isoDay.optional(),
+    halfLife: z.coerce.number().positive().max(3650).optional().meta({
+      arg: 'n',
+      description: 'time decay half-life: days (workspace) or touches (file); default 7 / 1',
+    }),
+    firstShare: z.coerce
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.4)
+      .meta({ arg: 'x', description: 'position based: share of the first touch' }),
+    lastShare: z.coerce
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.4)
+      .meta({ arg: 'x', description: 'position based: share of the last touch' }),
+    lookbackDays: z.coerce.number().positive().max(3650).default(30).meta({
+      arg: 'n',
+      description: 'workspace: touches older than this before a conversion are ignored',
+    }),
+    efficiencyModel: z
+      .enum(ATTRIBUTION_MODELS)
+      .default('markov')
+      .meta({ arg: 'model', description: 'model feeding CAC, ROAS, ROI, LTV/CAC' }),
+    spend: z
+      .string()
+      .min(1)
+      .max(1000)
+      .optional()
+      .meta({ arg: 'file', description: 'file mode: CSV channel,spend for ROAS' }),
+    from: isoDay.optional().meta({ arg: 'date', description: 'workspace: first conversion day' }),
+    to: isoDay.optional().meta({ arg: 'date', description: 'workspace: last conversion day' }),
   })
   .refine((p) => p.firstShare + p.lastShare <= 1, {
     message: 'first and last shares of the position-based model must sum to at most 1',

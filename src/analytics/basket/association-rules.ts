@@ -33,6 +33,23 @@ export interface RuleOptions {
   readonly maxRhs: number;
 }
 
+/** Safety valves: generation stops once this many rules are kept or candidates examined. */
+export interface RuleLimits {
+  readonly maxRules: number;
+  readonly maxCandidates: number;
+}
+
+export function associationRules(
+  itemsets: readonly FrequentItemset[],
+  names: readonly string[],
+  options: RuleOptions,
+): AssociationRule[] {
+  return boundedAssociationRules(itemsets, names, options, {
+    maxRules: Infinity,
+    maxCandidates: Infinity,
+  }).rules;
+}
+
 const keyOf = (items: readonly number[]) => items.join(',');
 
 /** Every k-subset of a sorted list (k small). */
@@ -54,11 +71,13 @@ function subsets(items: readonly number[], k: number): number[][] {
   return out;
 }
 
-export function associationRules(
+/** Rules as `associationRules`, stopping at the limits; `stopped` says which one was hit. */
+export function boundedAssociationRules(
   itemsets: readonly FrequentItemset[],
   names: readonly string[],
   options: RuleOptions,
-): AssociationRule[] {
+  limits: RuleLimits,
+): { rules: AssociationRule[]; stopped: 'rules' | 'candidates' | null } {
   const n = options.transactions;
   const counts = new Map<string, number>();
   for (const s of itemsets) counts.set(keyOf(s.items), s.count);
@@ -66,11 +85,15 @@ export function associationRules(
   // Confidence exactly at the threshold passes (0.25 = 60/240 must not be lost to rounding).
   const minConf = options.minConfidence * (1 - 1e-12);
   const minLen = Math.max(2, options.minLength);
+  let candidates = 0;
   for (const s of itemsets) {
+    if (rules.length >= limits.maxRules) return { rules, stopped: 'rules' };
+    if (candidates >= limits.maxCandidates) return { rules, stopped: 'candidates' };
     const size = s.items.length;
     if (size < minLen || size > options.maxLength) continue;
     for (let k = 1; k <= Math.min(options.maxRhs, size - 1); k++) {
       for (const rhs of subsets(s.items, k)) {
+        candidates++;
         const lhs = s.items.filter((i) => !rhs.includes(i));
         const nLhs = counts.get(keyOf(lhs));
         const nRhs = counts.get(keyOf(rhs));
@@ -93,7 +116,7 @@ export function associationRules(
       }
     }
   }
-  return rules;
+  return { rules, stopped: null };
 }
 
 export type RuleOrder = 'lift' | 'confidence' | 'support' | 'count' | 'leverage';

@@ -10,8 +10,9 @@ import { cell, readCsv, readLines, parseCsvLine } from '../io/csv-input.js';
 import { readFactRows, str } from '../io/fact-query.js';
 import type { Diagnostic, Model, ModelResult, WorkspaceSource } from '../analytic-model.js';
 import { DiagnosticsBuilder, diagnosticsText, fmt, pct } from '../analytic-model.js';
+import { isoDay, topRows } from '../model-params.js';
 import type { AssociationRule, RuleOrder } from './association-rules.js';
-import { associationRules, sortRules } from './association-rules.js';
+import { boundedAssociationRules, sortRules } from './association-rules.js';
 import { fpGrowth } from './fp-growth.js';
 import type { TransactionSet } from './transactions.js';
 import { TransactionBuilder, transactionCount } from './transactions.js';
@@ -22,25 +23,76 @@ const LEVEL_COLUMN = {
   category: 'products.category',
 } as const;
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
-
+// Bounds keep one request from exhausting the server: below 1 basket in 10,000 and beyond 10
+// items or 5 consequents the itemsets and rules grow combinatorially (mining is also capped).
 export const basketParams = z.object({
   // Defaults for a retail range: with hundreds of SKUs a pair bought together is in well under
   // 1 % of baskets (the demo's designed pairs: 0.3–1.4 %), so 1 % found no rule; 1 basket in
   // 1,000 and a 10 % confidence find them, ranked first by lift, without the noise of rarer sets.
-  minSupport: z.coerce.number().gt(0).max(1).default(0.001),
-  minConfidence: z.coerce.number().min(0).max(1).default(0.1),
-  minLen: z.coerce.number().int().min(1).default(2),
-  maxLen: z.coerce.number().int().min(2).default(10),
-  maxRhs: z.coerce.number().int().min(1).default(1),
-  level: z.enum(['product', 'subcategory', 'category']).default('product'),
-  inputFormat: z.enum(['baskets', 'long']).default('baskets'),
-  sort: z.enum(['lift', 'confidence', 'support', 'count', 'leverage']).default('lift'),
-  top: z.coerce.number().int().min(0).default(20),
-  from: isoDate.optional(),
-  to: isoDate.optional(),
+  minSupport: z.coerce
+    .number()
+    .min(0.0001)
+    .max(1)
+    .default(0.001)
+    .meta({ arg: 'x', description: 'minimum share of baskets containing an itemset' }),
+  minConfidence: z.coerce
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.1)
+    .meta({ arg: 'x', description: 'minimum confidence of a rule' }),
+  minLen: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10)
+    .default(2)
+    .meta({ arg: 'n', description: 'minimum items in a rule, left and right together' }),
+  maxLen: z.coerce
+    .number()
+    .int()
+    .min(2)
+    .max(10)
+    .default(10)
+    .meta({ arg: 'n', description: 'maximum items in a rule' }),
+  maxRhs: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(5)
+    .default(1)
+    .meta({ arg: 'n', description: 'maximum items on the right side (1 as arules)' }),
+  level: z
+    .enum(['product', 'subcategory', 'category'])
+    .default('product')
+    .meta({ arg: 'level', description: 'workspace: product, subcategory or category' }),
+  inputFormat: z.enum(['baskets', 'long']).default('baskets').meta({
+    arg: 'format',
+    description: 'baskets (one basket per line) or long (basket_id,item)',
+  }),
+  sort: z
+    .enum(['lift', 'confidence', 'support', 'count', 'leverage'])
+    .default('lift')
+    .meta({ arg: 'measure', description: 'lift, confidence, support, count or leverage' }),
+  top: topRows(20).meta({ arg: 'n', description: 'rules shown in the summary' }),
+  from: isoDay
+    .optional()
+    .meta({ arg: 'date', description: 'workspace: first order day (YYYY-MM-DD)' }),
+  to: isoDay
+    .optional()
+    .meta({ arg: 'date', description: 'workspace: last order day (YYYY-MM-DD)' }),
 });
 export type BasketParams = z.infer<typeof basketParams>;
+
+/**
+ * Work caps: a frequent itemset costs about 100 bytes and a rule about 300 in the heap, so these
+ * keep a basket run under ~150 MB whatever the thresholds (the uncapped run of a 0.00001 support
+ * grew past 4.8 GB).
+ */
+export const MAX_ITEMSETS = 500_000;
+export const MAX_RULES = 250_000;
+/** Splits of itemsets into left and right sides examined (a 10-item set has 637 with 5 on the right). */
+export const MAX_RULE_CANDIDATES = 5_000_000;
 
 export interface BasketData {
   readonly transactions: TransactionSet;
@@ -189,23 +241,32 @@ export function fitBasket(data: BasketData, params: BasketParams): ModelResult<B
   if (n < 100) {
     d.warn('THIN_DATA', `only ${n} baskets: supports and lifts are very uncertain`);
   }
-  const mined = fpGrowth(t, { minCount, maxLength: params.maxLen });
+  const mined = fpGrowth(t, { minCount, maxLength: params.maxLen, maxItemsets: MAX_ITEMSETS });
   if (mined.truncated) {
     d.warn(
       'TRUNCATED',
       `more than ${mined.itemsets.length} frequent itemsets: mining stopped; raise --min-support or lower --max-len`,
     );
   }
-  const rules = sortRules(
-    associationRules(mined.itemsets, t.itemNames, {
+  const generated = boundedAssociationRules(
+    mined.itemsets,
+    t.itemNames,
+    {
       transactions: n,
       minConfidence: params.minConfidence,
       minLength: params.minLen,
       maxLength: params.maxLen,
       maxRhs: params.maxRhs,
-    }),
-    params.sort as RuleOrder,
+    },
+    { maxRules: MAX_RULES, maxCandidates: MAX_RULE_CANDIDATES },
   );
+  const rules = sortRules(generated.rules, params.sort as RuleOrder);
+  if (generated.stopped) {
+    d.warn(
+      'TRUNCATED',
+      `rule generation stopped after ${generated.stopped === 'rules' ? `${MAX_RULES.toLocaleString('en-US')} rules` : `${MAX_RULE_CANDIDATES.toLocaleString('en-US')} candidate rules examined`} (the rules kept are the first found, not the best); raise --min-support or --min-confidence, or lower --max-len or --max-rhs`,
+    );
+  }
   if (rules.length === 0) {
     d.warn(
       'NO_RULES',

@@ -15,18 +15,33 @@ import { nonEmptyCell, numberCell, readCsv, cell } from '../io/csv-input.js';
 import { num, readFactRows } from '../io/fact-query.js';
 import type { Diagnostic, Model, ModelResult, WorkspaceSource } from '../analytic-model.js';
 import { DiagnosticsBuilder, diagnosticsText, fmt, pct } from '../analytic-model.js';
-
-const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+import { isoDay } from '../model-params.js';
 
 export const budgetParams = z.object({
-  /** Budget per period to allocate (default: the current spend of the fitted channels). */
-  budget: z.coerce.number().positive().optional(),
-  maxShift: z.coerce.number().min(0).max(10).default(0.3),
-  /** Periods averaged for the current spend. */
-  recentPeriods: z.coerce.number().int().min(1).default(13),
-  minPeriods: z.coerce.number().int().min(3).default(8),
-  from: isoDay.optional(),
-  to: isoDay.optional(),
+  budget: z.coerce.number().positive().max(1e12).optional().meta({
+    arg: 'amount',
+    description: 'budget per period to allocate (default: current spend)',
+  }),
+  maxShift: z.coerce.number().min(0).max(10).default(0.3).meta({
+    arg: 'x',
+    description: 'largest change of a channel’s spend, as a share of its current spend',
+  }),
+  recentPeriods: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(520)
+    .default(13)
+    .meta({ arg: 'n', description: 'periods averaged for the current spend' }),
+  minPeriods: z.coerce
+    .number()
+    .int()
+    .min(3)
+    .max(520)
+    .default(8)
+    .meta({ arg: 'n', description: 'periods a channel needs for a curve' }),
+  from: isoDay.optional().meta({ arg: 'date', description: 'workspace: first day' }),
+  to: isoDay.optional().meta({ arg: 'date', description: 'workspace: last day' }),
 });
 export type BudgetParams = z.infer<typeof budgetParams>;
 

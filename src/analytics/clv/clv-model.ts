@@ -12,6 +12,7 @@ import { dateCell, nonEmptyCell, numberCell, readCsv } from '../io/csv-input.js'
 import { num, readFactRows, str } from '../io/fact-query.js';
 import type { Diagnostic, Model, ModelResult, WorkspaceSource } from '../analytic-model.js';
 import { DiagnosticsBuilder, diagnosticsText, fmt, pct } from '../analytic-model.js';
+import { isoDay, topRows } from '../model-params.js';
 import { pearson, quantile } from '../numeric/descriptive-stats.js';
 import type { BgNbdParams } from './bg-nbd-model.js';
 import { expectedPurchases, fitBgNbd, probabilityAlive } from './bg-nbd-model.js';
@@ -26,20 +27,32 @@ import {
 import type { RfmScore } from './rfm-segments.js';
 import { RFM_RULES, rfmScores } from './rfm-segments.js';
 
-const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
-
 export const clvParams = z.object({
-  calibrationEnd: isoDay.optional(),
-  timeUnit: z.enum(['day', 'week']).default('week'),
-  /** In time units; default one year (52 weeks or 365 days). */
-  horizon: z.coerce.number().positive().max(5200).optional(),
-  /** Annual discount rate. */
-  discountRate: z.coerce.number().min(0).max(1).default(0.1),
-  /** What a transaction is worth in the predictive CLV. */
-  value: z.enum(['revenue', 'margin']).default('revenue'),
-  top: z.coerce.number().int().min(0).default(10),
-  from: isoDay.optional(),
-  to: isoDay.optional(),
+  calibrationEnd: isoDay.optional().meta({
+    arg: 'date',
+    description: 'last day of the calibration period (default: last transaction)',
+  }),
+  timeUnit: z
+    .enum(['day', 'week'])
+    .default('week')
+    .meta({ arg: 'unit', description: 'day or week' }),
+  horizon: z.coerce.number().positive().max(5200).optional().meta({
+    arg: 'n',
+    description: 'prediction horizon in time units (default 52 weeks / 365 days)',
+  }),
+  discountRate: z.coerce
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.1)
+    .meta({ arg: 'x', description: 'annual discount rate of the predictive CLV' }),
+  value: z
+    .enum(['revenue', 'margin'])
+    .default('revenue')
+    .meta({ arg: 'basis', description: 'revenue or margin per purchase' }),
+  top: topRows(10).meta({ arg: 'n', description: 'customers shown in the summary' }),
+  from: isoDay.optional().meta({ arg: 'date', description: 'workspace: first order day' }),
+  to: isoDay.optional().meta({ arg: 'date', description: 'workspace: last order day' }),
 });
 export type ClvParams = z.infer<typeof clvParams>;
 

@@ -11,14 +11,18 @@ import { dateCell, nonEmptyCell, numberCell, readCsv } from '../io/csv-input.js'
 import { num, readFactRows } from '../io/fact-query.js';
 import type { Model, ModelResult, WorkspaceSource } from '../analytic-model.js';
 import { DiagnosticsBuilder, diagnosticsText, fmt, pct } from '../analytic-model.js';
-
-const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+import { isoDay } from '../model-params.js';
 
 export const cohortsParams = z.object({
-  from: isoDay.optional(),
-  to: isoDay.optional(),
-  /** Months after the first shown per cohort (0 = the first month). */
-  maxMonths: z.coerce.number().int().min(0).max(240).default(24),
+  maxMonths: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(240)
+    .default(24)
+    .meta({ arg: 'n', description: 'months after the first purchase shown per cohort' }),
+  from: isoDay.optional().meta({ arg: 'date', description: 'workspace: first order day' }),
+  to: isoDay.optional().meta({ arg: 'date', description: 'workspace: last order day' }),
 });
 export type CohortsParams = z.infer<typeof cohortsParams>;
 

@@ -16,15 +16,19 @@ import { cell, dateCell, nonEmptyCell, numberCell, readCsv } from '../io/csv-inp
 import { compileFactQuery, num } from '../io/fact-query.js';
 import type { Model, ModelResult, WorkspaceSource } from '../analytic-model.js';
 import { DiagnosticsBuilder, diagnosticsText, fmt } from '../analytic-model.js';
-
-const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+import { isoDay, topRows } from '../model-params.js';
 
 export const lostSalesParams = z.object({
-  from: isoDay.optional(),
-  to: isoDay.optional(),
-  /** Days each side of a stockout used for the in-stock rate. */
-  windowDays: z.coerce.number().int().min(3).max(180).default(28),
-  top: z.coerce.number().int().min(0).default(15),
+  windowDays: z.coerce
+    .number()
+    .int()
+    .min(3)
+    .max(180)
+    .default(28)
+    .meta({ arg: 'n', description: 'days each side of a stockout for the in-stock rate' }),
+  top: topRows(15).meta({ arg: 'n', description: 'items shown in the summary' }),
+  from: isoDay.optional().meta({ arg: 'date', description: 'workspace: first day' }),
+  to: isoDay.optional().meta({ arg: 'date', description: 'workspace: last day' }),
 });
 export type LostSalesParams = z.infer<typeof lostSalesParams>;
 

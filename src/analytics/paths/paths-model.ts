@@ -10,15 +10,19 @@ import { cell, nonEmptyCell, numberCell, readCsv } from '../io/csv-input.js';
 import { compileFactQuery, num } from '../io/fact-query.js';
 import type { Model, ModelResult, WorkspaceSource } from '../analytic-model.js';
 import { DiagnosticsBuilder, diagnosticsText, fmt, pct } from '../analytic-model.js';
-
-const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+import { isoDay, topRows } from '../model-params.js';
 
 export const pathsParams = z.object({
-  from: isoDay.optional(),
-  to: isoDay.optional(),
-  /** Transitions seen fewer times are left out of the output (not of the probabilities). */
-  minCount: z.coerce.number().int().min(1).default(1),
-  top: z.coerce.number().int().min(0).default(20),
+  minCount: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000_000)
+    .default(1)
+    .meta({ arg: 'n', description: 'transitions seen fewer times are left out' }),
+  top: topRows(20).meta({ arg: 'n', description: 'transitions shown in the summary' }),
+  from: isoDay.optional().meta({ arg: 'date', description: 'workspace: first day' }),
+  to: isoDay.optional().meta({ arg: 'date', description: 'workspace: last day' }),
 });
 export type PathsParams = z.infer<typeof pathsParams>;
 

@@ -24,11 +24,31 @@ import { DiagnosticsBuilder, diagnosticsText, fmt, pct } from '../analytic-model
 import { normalQuantile } from '../numeric/special-functions.js';
 
 export const promoParams = z.object({
-  promotion: z.string().min(1).optional(),
-  baselineDays: z.coerce.number().int().min(7).max(120).default(28),
-  /** Minimum lift for a basket companion (halo group). */
-  companionLift: z.coerce.number().gt(1).default(1.5),
-  confidence: z.coerce.number().gt(0.5).lt(1).default(0.95),
+  promotion: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .meta({ arg: 'id', description: 'workspace: one promotion (default: every price promotion)' }),
+  baselineDays: z.coerce
+    .number()
+    .int()
+    .min(7)
+    .max(120)
+    .default(28)
+    .meta({ arg: 'n', description: 'days before and after used as the baseline' }),
+  companionLift: z.coerce
+    .number()
+    .gt(1)
+    .max(1000)
+    .default(1.5)
+    .meta({ arg: 'x', description: 'minimum basket lift of a halo companion' }),
+  confidence: z.coerce
+    .number()
+    .gt(0.5)
+    .lt(1)
+    .default(0.95)
+    .meta({ arg: 'x', description: 'confidence of the effect intervals' }),
 });
 export type PromoParams = z.infer<typeof promoParams>;
 

@@ -10,16 +10,19 @@ import { cell, dateCell, nonEmptyCell, numberCell, readCsv } from '../io/csv-inp
 import { num, readFactRows, str } from '../io/fact-query.js';
 import type { Model, ModelResult, WorkspaceSource } from '../analytic-model.js';
 import { DiagnosticsBuilder, diagnosticsText, fmt, pct } from '../analytic-model.js';
+import { isoDay } from '../model-params.js';
 import { isoDate } from '../../time/civil-date.js';
 import { normalQuantile } from '../numeric/special-functions.js';
 
-const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
-
 export const shrinkageParams = z.object({
-  from: isoDay.optional(),
-  to: isoDay.optional(),
-  /** Confidence of the rate intervals. */
-  confidence: z.coerce.number().gt(0.5).lt(1).default(0.95),
+  confidence: z.coerce
+    .number()
+    .gt(0.5)
+    .lt(1)
+    .default(0.95)
+    .meta({ arg: 'x', description: 'confidence of the rate intervals' }),
+  from: isoDay.optional().meta({ arg: 'date', description: 'workspace: first count day' }),
+  to: isoDay.optional().meta({ arg: 'date', description: 'workspace: last count day' }),
 });
 export type ShrinkageParams = z.infer<typeof shrinkageParams>;
 
