@@ -1,21 +1,32 @@
-import { runModel } from '../../analytics/analytic-model.js';
+import type { ModelInput } from '../../analytics/analytic-model.js';
+import {
+  MODEL_CATALOGUE,
+  dashboardValues,
+  modelListing,
+  modelNames,
+} from '../../analytics/model-catalogue.js';
+import { ModelPool } from '../../analytics/model-worker-pool.js';
+import { isVitrineError } from '../../util/errors.js';
 import { modelRunSchema } from '../api-schemas.js';
 import type { AppDeps, VitrineHono } from '../app-deps.js';
 import { requireRole, requireUnscoped } from '../auth/auth-guards.js';
 import { HttpError, jsonBody, parseBody } from '../http-errors.js';
-import { API_MODELS } from '../model-registry.js';
-import { dashboardView } from '../model-views.js';
 import { QueryCache } from '../query-cache.js';
 
 /** The analytics models (basket, RFM, CLV…) run on the workspace. */
 export function register(app: VitrineHono, deps: AppDeps): void {
   const { workspace, cache } = deps;
+  // Fits run in worker threads, a few at a time, within a time limit; the request loop only
+  // reads (src/analytics/model-worker-pool.ts). Idle workers do not hold the process open.
+  const pool = new ModelPool();
+  const withWorkspace = <T>(use: (input: ModelInput) => Promise<T>): Promise<T> =>
+    workspace.read((engine) =>
+      use({ kind: 'workspace', source: { engine, config: workspace.config, dir: workspace.dir } }),
+    );
 
   app.get('/api/models', (c) => {
     requireRole(c, 'analyst');
-    return c.json({
-      models: API_MODELS.map((m) => ({ name: m.name, description: m.description, needs: m.needs })),
-    });
+    return c.json({ models: modelListing() });
   });
 
   app.post('/api/models/:name', async (c) => {
@@ -23,12 +34,12 @@ export function register(app: VitrineHono, deps: AppDeps): void {
     // Models read facts through their own SQL, which the scope filters do not reach yet.
     requireUnscoped(c, 'a model');
     const name = c.req.param('name');
-    const model = API_MODELS.find((m) => m.name === name);
-    if (!model)
+    const entry = MODEL_CATALOGUE.find((e) => e.model.name === name);
+    if (!entry)
       throw new HttpError(
         404,
         'MODEL_UNKNOWN',
-        `unknown model "${name}"; models: ${API_MODELS.map((m) => m.name).join(', ')}`,
+        `unknown model "${name}"; models: ${modelNames().join(', ')}`,
       );
     const { params, view } = parseBody(modelRunSchema, await jsonBody(c));
     c.set('detail', { model: name, params, view });
@@ -37,21 +48,19 @@ export function register(app: VitrineHono, deps: AppDeps): void {
     const key = QueryCache.key('model', c.get('auth').scopes, { name, params });
     const cached = cache.has(key);
     const started = Date.now();
-    const res = await cache.get(key, () =>
-      workspace.read((engine) =>
-        runModel(
-          model,
-          { kind: 'workspace', source: { engine, config: workspace.config, dir: workspace.dir } },
-          params,
-        ),
-      ),
-    );
+    const res = await cache
+      .get(key, () => pool.run(entry, withWorkspace, params, { signal: c.req.raw.signal }))
+      .catch((e: unknown) => {
+        if (isVitrineError(e) && e.code === 'MODEL_BUSY')
+          throw new HttpError(429, e.code, e.message);
+        throw e;
+      });
     const meta = { cached, ms: Date.now() - started };
     if (view === 'full') return c.json({ ...res, meta });
     return c.json({
       params: res.params,
       result: {
-        values: dashboardView(name, res.result.values),
+        values: dashboardValues(entry, res.result.values),
         diagnostics: res.result.diagnostics,
       },
       meta,
