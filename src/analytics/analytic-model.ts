@@ -126,7 +126,7 @@ export function parseParams<P>(
   const where =
     surface === 'api'
       ? key
-        ? `params.${key}`
+        ? `params.${key} (--${kebab(key)})`
         : 'params'
       : key
         ? `option --${kebab(key)}`

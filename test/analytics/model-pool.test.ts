@@ -118,16 +118,16 @@ describe('basket bounds', () => {
   it('refuses the support that exhausted the server, naming the parameter and the bound', () => {
     const raw = { minSupport: 0.00001, minConfidence: 0, maxLen: 10, maxRhs: 5, top: 100000 };
     expect(() => parseParams(basket.model, raw, 'api')).toThrow(
-      'model basket: params.minSupport: must be at least 0.0001',
+      'model basket: params.minSupport (--min-support): must be at least 0.0001',
     );
     expect(() => parseParams(basket.model, { ...raw, minSupport: 0.01 }, 'api')).toThrow(
-      'model basket: params.top: must be at most 10000',
+      'model basket: params.top (--top): must be at most 10000',
     );
     expect(() => parseParams(basket.model, { maxLen: 11 }, 'cli')).toThrow(
       'model basket: option --max-len: must be at most 10',
     );
     expect(() => parseParams(basket.model, { maxRhs: 6 }, 'api')).toThrow(
-      'model basket: params.maxRhs: must be at most 5',
+      'model basket: params.maxRhs (--max-rhs): must be at most 5',
     );
   });
 

@@ -50,12 +50,12 @@ describe('model runs through the API are bounded', () => {
     const body = (await res.json()) as Answer;
     expect(body.error).toEqual({
       code: 'MODEL_PARAMS',
-      message: 'model basket: params.minSupport: must be at least 0.0001',
+      message: 'model basket: params.minSupport (--min-support): must be at least 0.0001',
     });
     const top = (await (
       await runModel('basket', { minSupport: 0.01, top: 100000 })
     ).json()) as Answer;
-    expect(top.error?.message).toBe('model basket: params.top: must be at most 10000');
+    expect(top.error?.message).toBe('model basket: params.top (--top): must be at most 10000');
     const health = await demo.call('/api/health', { token: null });
     expect(health.status).toBe(200);
   });
