@@ -1,5 +1,5 @@
-import type { QueryColumn, Row } from '../engine/engine.js';
-import { csvCellText as cellText, csvTable } from '../util/csv.js';
+import type { QueryColumn, Row } from '../backends/engine.js';
+import { cellText, csvTable } from '../util/csv.js';
 import { VitrineError } from '../util/errors.js';
 
 export type OutputFormat = 'table' | 'json' | 'csv';

@@ -35,6 +35,19 @@ export interface TargetRecord {
   readonly target_value: number | null;
 }
 
+/** Digits before the point of the `targets` table's DECIMAL(18,8). */
+const TARGET_INTEGER_DIGITS = 10;
+
+/**
+ * A JSON number as the exact decimal text a target is written with: 0.0000001 is `1e-7` in
+ * JavaScript's shortest form, which is no decimal; 8 places are what the table keeps.
+ */
+export function targetValueText(value: number): string {
+  const shortest = String(value);
+  if (!/e/i.test(shortest)) return shortest;
+  return value.toFixed(8).replace(/\.?0+$/, '');
+}
+
 /** Token scopes: dimension → the values the token may see. */
 type Scopes = Readonly<Record<string, readonly string[]>>;
 
@@ -76,6 +89,11 @@ export function checkTargets(
     if (s > e) bad('period_end', `${end} is before period_start ${start}`);
     if (value === null || !/^-?\d+(\.\d+)?$/.test(value))
       bad('target_value', `"${value ?? ''}" is not a number`);
+    else if ((/^-?0*(\d+)/.exec(value)?.[1]?.length ?? 0) > TARGET_INTEGER_DIGITS)
+      bad(
+        'target_value',
+        `${value} is out of range: a target has at most ${TARGET_INTEGER_DIGITS} digits before the decimal point`,
+      );
     if ((segmentKey === null) !== (segmentValue === null))
       bad('segment_key', 'segment_key and segment_value go together');
     if (segmentKey) {

@@ -6,7 +6,25 @@ import { z } from 'zod';
  * KPI, known dimension, valid dates) stay in the semantic layer, whose errors become 400s.
  */
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
+/**
+ * Dates a request may name: a retailer's history and plans, with room on both sides. Beyond
+ * them a period's arithmetic (a previous year, a day series) leaves the calendar the engines and
+ * JavaScript dates share, and the answer would be a 500 instead of a named refusal.
+ */
+export const DATE_RANGE = { min: '1900-01-01', max: '2199-12-31' } as const;
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
+  .refine(
+    (d) => d >= DATE_RANGE.min && d <= DATE_RANGE.max,
+    `expected a date between ${DATE_RANGE.min} and ${DATE_RANGE.max}`,
+  );
+
+/**
+ * Largest target magnitude: targets are DECIMAL(18,8), 10 digits before the point. A JSON number
+ * beyond it (18446744073709552000) is refused here, naming the field, not by the database.
+ */
+export const TARGET_VALUE_LIMIT = 1e10;
 const id = z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected an identifier (lowercase, digits, _)');
 
 export const queryRequestSchema = z
@@ -49,7 +67,13 @@ export const targetsWriteSchema = z
             period_end: isoDate,
             segment_key: id.nullable().optional(),
             segment_value: z.string().min(1).nullable().optional(),
-            target_value: z.number().finite(),
+            target_value: z
+              .number()
+              .finite()
+              .refine(
+                (v) => Math.abs(v) < TARGET_VALUE_LIMIT,
+                'out of range: a target has at most 10 digits before the decimal point',
+              ),
           })
           .strict(),
       )
@@ -69,7 +93,7 @@ export const tokenCreateSchema = z
 export const modelRunSchema = z
   .object({
     params: z.record(z.string(), z.unknown()).default({}),
-    /** full: the model's whole result; dashboard: what an analysis board draws (src/server/model-views.ts). */
+    /** full: the model's whole result; dashboard: what an analysis board draws (the model's entry, src/analytics/<model>/<model>-entry.ts). */
     view: z.enum(['full', 'dashboard']).default('full'),
   })
   .strict();

@@ -6,7 +6,6 @@ import { createDeps } from './app-deps.js';
 import type { AuditLimits } from './audit-log.js';
 import { AuditLog, DEFAULT_AUDIT_LIMITS } from './audit-log.js';
 import { authenticate } from './auth/authenticate.js';
-import type { TokenInfo } from './auth/token-store.js';
 import { TokenVerifier } from './auth/token-store.js';
 import { createCacheWarmUp } from './cache-warm-up.js';
 import { HttpError, errorAnswer } from './http-errors.js';
@@ -26,8 +25,6 @@ import { AlertService } from '../goals/alerts/alert-service.js';
 import { BOARDS } from './dashboard-boards.js';
 import * as alertRoutes from './routes/alert-routes.js';
 import * as dashboardRoutes from './routes/dashboard-routes.js';
-import * as eventsRoutes from './routes/events-routes.js';
-import * as ingestRoutes from './routes/ingest-routes.js';
 import * as eventsRoutes from './routes/events-routes.js';
 import * as ingestRoutes from './routes/ingest-routes.js';
 import * as goalRoutes from './routes/goal-routes.js';
@@ -85,10 +82,7 @@ export function createApp(options: AppOptions): VitrineApp {
   const limiter = new RateLimiter(rateLimit, 60_000);
   // A browser opening a board sends a handful of requests: per address, room for several
   // people behind one router, each at their token's limit.
-  const addressLimiter = new RateLimiter(
-    options.limits?.addressPerMinute ?? 4 * rateLimit,
-    60_000,
-  );
+  const addressLimiter = new RateLimiter(options.limits?.addressPerMinute ?? 4 * rateLimit, 60_000);
   const failureLimiter = new RateLimiter(
     options.limits?.unauthenticatedPerMinute ?? DEFAULT_UNAUTHENTICATED_PER_MINUTE,
     60_000,
@@ -139,14 +133,15 @@ export function createApp(options: AppOptions): VitrineApp {
   // Every API call is limited per client address, identified, audited (start and end, bounded
   // lines), held to the body limit, then refused without a live token.
   app.use('/api/*', limitByAddress(addressLimiter, audit));
-  app.use('/api/*', identify((t) => verifier.verify(t), failureLimiter, audit));
+  app.use(
+    '/api/*',
+    identify((t) => verifier.verify(t), failureLimiter, audit),
+  );
   app.use('/api/*', auditRequests(audit));
   app.use('/api/*', limitBody(options.limits?.bodyBytes ?? DEFAULT_BODY_BYTES));
 
   healthRoutes.register(app, deps);
   app.use('/api/*', authenticate(limiter));
-  eventsRoutes.register(app, deps);
-  ingestRoutes.register(app, deps);
   eventsRoutes.register(app, deps);
   ingestRoutes.register(app, deps);
   sessionRoutes.register(app, deps);

@@ -6,6 +6,7 @@ import { loadDictionary } from '../semantic/dictionary/kpi-dictionary.js';
 import { VitrineError } from '../util/errors.js';
 import { findLiveServer, newLocalToken, removeLiveFile, writeLiveFile } from '../live/live-lock.js';
 import { allowLocalToken, readSecret } from './auth/token-store.js';
+import type { AppOptions } from './app.js';
 import { createApp } from './app.js';
 import { WorkspaceHandle } from './workspace-handle.js';
 
@@ -18,6 +19,10 @@ export interface ServeOptions {
   readonly version: string;
   /** Replay the audit log's frequent queries into the cache at start (default true). */
   readonly warmUp?: boolean;
+  /** Body size and per-address limits (src/server/request-limits.ts). */
+  readonly limits?: AppOptions['limits'];
+  /** Audit log rotation. */
+  readonly audit?: AppOptions['audit'];
 }
 
 export interface RunningServer {
@@ -77,6 +82,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     dictionary: loadDictionary({ workspaceDir: workspace.dir }),
     secret,
     ...(options.rateLimit !== undefined ? { rateLimit: options.rateLimit } : {}),
+    ...(options.limits !== undefined ? { limits: options.limits } : {}),
+    ...(options.audit !== undefined ? { audit: options.audit } : {}),
     staticDir: options.staticDir === undefined ? defaultStaticDir() : options.staticDir,
     version: options.version,
   });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createToken, parseScopes } from '../../src/server/auth/token-store.js';
 import type { Role } from '../../src/server/auth/roles.js';
-import type { RunningServer } from '../../src/server/http-server.js';
+import type { RunningServer, ServeOptions } from '../../src/server/http-server.js';
 import { startServer } from '../../src/server/http-server.js';
 
 /** A copy of the small demo with tokens, served on 127.0.0.1 on a free port. */
@@ -30,7 +30,12 @@ export const TOKEN_SPECS: Record<string, { role: Role; scopes?: string[] }> = {
 
 export async function serveDemo(
   smallDemoDir: string,
-  options: { rateLimit?: number; staticDir?: string | null } = {},
+  options: {
+    rateLimit?: number;
+    staticDir?: string | null;
+    limits?: ServeOptions['limits'];
+    audit?: ServeOptions['audit'];
+  } = {},
 ): Promise<ServedDemo> {
   const root = mkdtempSync(join(tmpdir(), 'vitrine-server-'));
   const dir = join(root, 'ws');
@@ -48,6 +53,8 @@ export async function serveDemo(
     rateLimit: options.rateLimit ?? 100_000,
     staticDir: options.staticDir ?? null,
     version: 'test',
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.audit ? { audit: options.audit } : {}),
   });
   return {
     dir,

@@ -1,3 +1,5 @@
+import { cellText, csvTable } from '../../src/util/csv.js';
+
 /** A tiny element builder: the dashboard needs no framework, and this keeps the bundle small. */
 export function h<K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -16,14 +18,14 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return el;
 }
 
-/** Downloads rows as CSV (first row the header): fields with a quote, comma, semicolon or newline are quoted. */
+/**
+ * Downloads rows as CSV (first row the header), written by the one CSV writer of Vitrine
+ * (src/util/csv.ts): quoting, and text that would run as a spreadsheet formula neutralised.
+ */
 export function downloadCsv(name: string, rows: ReadonlyArray<ReadonlyArray<unknown>>): void {
-  const esc = (v: unknown) => {
-    const s = v === null || v === undefined ? '' : String(v);
-    return /[",\n;]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  const lines = rows.map((r) => r.map(esc).join(','));
-  download(name, new Blob([`${lines.join('\n')}\n`], { type: 'text/csv' }));
+  const [head = [], ...body] = rows;
+  const text = csvTable(head.map(cellText), body);
+  download(name, new Blob([text], { type: 'text/csv' }));
 }
 
 export function download(name: string, blob: Blob): void {

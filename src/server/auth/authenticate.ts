@@ -2,26 +2,25 @@ import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../app-deps.js';
 import { HttpError } from '../http-errors.js';
 import type { RateLimiter } from '../rate-limiter.js';
-import type { TokenVerifier } from './token-store.js';
+import type { TokenInfo } from './token-store.js';
 
-/** Every API call past this point carries a live token, and counts against its rate limit. */
-export function authenticate(
-  verifier: TokenVerifier,
-  limiter: RateLimiter,
-): MiddlewareHandler<AppEnv> {
+/**
+ * Every API call past this point carries a live token (read by `identify`,
+ * src/server/request-limits.ts), and counts against its rate limit.
+ */
+export function authenticate(limiter: RateLimiter): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const header = c.req.header('authorization') ?? '';
-    const m = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!m?.[1]) {
+    const auth = c.get('auth') as TokenInfo | undefined;
+    if (!auth) {
+      const sent = /^Bearer\s+\S+$/i.test(c.req.header('authorization') ?? '');
       throw new HttpError(
         401,
         'UNAUTHENTICATED',
-        'missing token: send "Authorization: Bearer <token>" (vitrine token create)',
+        sent
+          ? 'unknown or revoked token'
+          : 'missing token: send "Authorization: Bearer <token>" (vitrine token create)',
       );
     }
-    const auth = verifier.verify(m[1]);
-    if (!auth) throw new HttpError(401, 'UNAUTHENTICATED', 'unknown or revoked token');
-    c.set('auth', auth);
     const rate = limiter.hit(auth.id);
     c.header('RateLimit-Limit', String(limiter.limit));
     c.header('RateLimit-Remaining', String(rate.remaining));

@@ -1,9 +1,15 @@
 import { objectivesProgress, readObjectives } from '../../goals/objectives.js';
-import { checkTargets, readTargets, upsertTargets } from '../../goals/targets-query.js';
+import {
+  checkTargets,
+  readTargets,
+  targetValueText,
+  upsertTargets,
+} from '../../goals/targets-query.js';
 import { isoDate, parseIsoDate } from '../../time/civil-date.js';
 import { targetsWriteSchema } from '../api-schemas.js';
 import type { AppDeps, VitrineHono } from '../app-deps.js';
 import { requireRole } from '../auth/auth-guards.js';
+import { scopeText, targetWithin } from '../auth/scope-rules.js';
 import { HttpError, jsonBody, parseBody } from '../http-errors.js';
 
 /** Targets (read by all, written by admins) and objectives' progress. */
@@ -20,7 +26,7 @@ export function register(app: VitrineHono, deps: AppDeps): void {
   });
 
   app.put('/api/targets', async (c) => {
-    requireRole(c, 'admin');
+    const auth = requireRole(c, 'admin');
     const body = parseBody(targetsWriteSchema, await jsonBody(c));
     c.set('detail', { targets: body.targets.length });
     for (const [i, t] of body.targets.entries()) {
@@ -30,6 +36,14 @@ export function register(app: VitrineHono, deps: AppDeps): void {
           'BAD_REQUEST',
           `field targets.${i}.kpi_id: unknown KPI "${t.kpi_id}"`,
         );
+      // A scoped admin sets the goals of its own segments only (docs/security.md).
+      if (!targetWithin(t.segment_key, t.segment_value, auth.scopes)) {
+        throw new HttpError(
+          403,
+          'SCOPE_EXCEEDED',
+          `field targets.${i}: your token is limited to ${scopeText(auth.scopes)}; it writes only targets of those segments (segment_key and segment_value inside its scope)`,
+        );
+      }
     }
     const inputs = checkTargets(
       body.targets.map((t) => ({
@@ -38,7 +52,7 @@ export function register(app: VitrineHono, deps: AppDeps): void {
         period_end: t.period_end,
         segment_key: t.segment_key ?? null,
         segment_value: t.segment_value ?? null,
-        target_value: String(t.target_value),
+        target_value: targetValueText(t.target_value),
       })),
       dictionary,
       (i) => `field targets.${i}`,
