@@ -93,6 +93,11 @@ export interface WorkspaceSource {
   >;
   /** The workspace directory (its own KPI definitions extend the dictionary). */
   readonly dir?: string;
+  /**
+   * Most rows one fact read may return (set for API runs, whose reads share the server's heap);
+   * beyond it the read stops with MODEL_TOO_MANY_ROWS instead of loading them.
+   */
+  readonly maxRows?: number;
 }
 
 export interface Model<P, D, V> {

@@ -84,6 +84,15 @@ export function renderModelReference(): string {
     'A value outside its bounds is refused (by the CLI, and by the API with a 400) with the',
     'parameter and the bound named.',
     '',
+    'Through the API a run is bounded by settings of the server (environment variables): the fit',
+    'runs in a worker thread (`VITRINE_MODEL_WORKERS` at once, default 1 on two cores, else 2) with',
+    'its own heap (`VITRINE_MODEL_HEAP_MB`, 2048); at most `VITRINE_MODEL_QUEUE` runs wait (16,',
+    'then 429); a run stops at `VITRINE_MODEL_TIME_LIMIT` seconds (300, reading and fitting) or',
+    'when the client goes away; one fact read returns at most `VITRINE_MODEL_MAX_ROWS` rows',
+    '(5,000,000). Work that grows combinatorially is capped inside the model and reported as a',
+    '`TRUNCATED` warning in the diagnostics. The CLI runs in process, with the same bounds on',
+    'parameters and work.',
+    '',
   ];
   for (const entry of MODEL_CATALOGUE) {
     const m = entry.model;

@@ -8,7 +8,9 @@
  *
  * Settings (environment, read when a pool is created): VITRINE_MODEL_WORKERS (default 1 on two
  * cores, else 2), VITRINE_MODEL_TIME_LIMIT (seconds, default 300), VITRINE_MODEL_HEAP_MB (each
- * worker's heap, default 2048), VITRINE_MODEL_QUEUE (runs waiting, default 16).
+ * worker's heap, default 2048), VITRINE_MODEL_QUEUE (runs waiting, default 16),
+ * VITRINE_MODEL_MAX_ROWS (rows one fact read of a workspace may return, default 5,000,000: the
+ * read is on the server's heap). The time limit and the row limit are read at each run.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -26,6 +28,8 @@ export interface ModelPoolOptions {
   readonly heapMb?: number;
   /** Runs that may wait for a worker; one more is refused (MODEL_BUSY). */
   readonly queueLimit?: number;
+  /** Most rows one fact read of a workspace run may return (it runs on the caller's heap). */
+  readonly maxRows?: number;
 }
 
 interface Job {
@@ -71,6 +75,7 @@ function workerSource(): { url: URL; execArgv: string[] } | { code: string; exec
 
 export class ModelPool {
   private readonly fixedTimeLimitMs: number | undefined;
+  private readonly fixedMaxRows: number | undefined;
   private readonly heapMb: number;
   private readonly queueLimit: number;
   private readonly slots: Slot[];
@@ -81,6 +86,7 @@ export class ModelPool {
   constructor(options: ModelPoolOptions = {}) {
     const cores = availableParallelism();
     this.fixedTimeLimitMs = options.timeLimitMs;
+    this.fixedMaxRows = options.maxRows;
     this.heapMb = options.heapMb ?? envNumber('VITRINE_MODEL_HEAP_MB', 2048);
     this.queueLimit = options.queueLimit ?? envNumber('VITRINE_MODEL_QUEUE', 16);
     const workers = options.workers ?? envNumber('VITRINE_MODEL_WORKERS', cores <= 2 ? 1 : 2);
@@ -120,7 +126,14 @@ export class ModelPool {
     const timer = setTimeout(() => deadline.abort(), limitMs);
     let data: unknown;
     try {
-      const read = withInput((input) => readModelData(model, input, params));
+      const maxRows = this.fixedMaxRows ?? envNumber('VITRINE_MODEL_MAX_ROWS', 5_000_000);
+      const read = withInput((input) =>
+        readModelData(
+          model,
+          input.kind === 'workspace' ? { ...input, source: { ...input.source, maxRows } } : input,
+          params,
+        ),
+      );
       data = await abortable(read, anySignal([deadline.signal, options.signal]), () =>
         deadline.signal.aborted
           ? timeLimitError(model.name, 'reading', limitMs)

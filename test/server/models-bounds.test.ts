@@ -34,6 +34,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   delete process.env['VITRINE_MODEL_TIME_LIMIT'];
+  delete process.env['VITRINE_MODEL_MAX_ROWS'];
   await demo?.close();
 });
 
@@ -87,6 +88,20 @@ describe('model runs through the API are bounded', () => {
     // A failed run is not cached: the same request runs again.
     const again = await runModel('cohorts', { maxMonths: 6 });
     expect(again.status).toBe(200);
+  });
+
+  it('stops a read past the row limit before it fills the server heap', async () => {
+    // The small demo has thousands of valid orders of known customers; 1,000 is too few.
+    process.env['VITRINE_MODEL_MAX_ROWS'] = '1000';
+    const res = await runModel('cohorts', { maxMonths: 3 });
+    delete process.env['VITRINE_MODEL_MAX_ROWS'];
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as Answer).error).toEqual({
+      code: 'MODEL_TOO_MANY_ROWS',
+      message:
+        'fact orders: more than 1,000 rows to read, the row limit of a model run through the API (VITRINE_MODEL_MAX_ROWS); narrow the dates (from, to) or read a coarser level',
+    });
+    expect((await runModel('cohorts', { maxMonths: 3 })).status).toBe(200);
   });
 
   it('lists each model with its params as JSON Schema, bounds included', async () => {

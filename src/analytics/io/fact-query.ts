@@ -167,7 +167,19 @@ export async function readFactRows(source: WorkspaceSource, query: FactQuery): P
     reportingCurrency: source.config.reporting_currency,
     dialect: dialectFor(source.engine.kind),
   });
-  const res = await source.engine.run(compiled.sql, compiled.params);
+  const cap = source.maxRows;
+  if (cap === undefined) return [...(await source.engine.run(compiled.sql, compiled.params)).rows];
+  if (!Number.isSafeInteger(cap) || cap < 1) {
+    throw new VitrineError('BAD_SETTING', `row limit ${cap}: expected a positive integer`);
+  }
+  // One row past the limit tells "exactly at the limit" from "more"; the engine stops there.
+  const res = await source.engine.run(`${compiled.sql} LIMIT ${cap + 1}`, compiled.params);
+  if (res.rows.length > cap) {
+    throw new VitrineError(
+      'MODEL_TOO_MANY_ROWS',
+      `fact ${query.fact}: more than ${cap.toLocaleString('en-US')} rows to read, the row limit of a model run through the API (VITRINE_MODEL_MAX_ROWS); narrow the dates (from, to) or read a coarser level`,
+    );
+  }
   return [...res.rows];
 }
 
