@@ -83,7 +83,7 @@ function validateKpi(dict: KpiDictionary, entry: LoadedKpi): Diagnostic[] {
         );
       }
       const fanned = fanOutTables(fact);
-      const checkFanOut = (tables: ReadonlySet<string>, field: string) => {
+      const checkFanOut = (tables: readonly string[], field: string) => {
         for (const t of tables) {
           if (fanned.has(t)) {
             diag(

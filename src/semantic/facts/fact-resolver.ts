@@ -110,8 +110,8 @@ function expandComputed(fact: FactDef, e: Expr, depth = 0): Expr {
 
 export interface ResolvedExpr {
   readonly expr: Expr;
-  /** Tables the expression reads (base and joined). */
-  readonly tables: ReadonlySet<string>;
+  /** Tables the expression reads (base and joined), each once: a list, so plans stay JSON. */
+  readonly tables: readonly string[];
 }
 
 /**
@@ -153,7 +153,7 @@ export function resolveFactExpression(fact: FactDef, text: string, what: string)
     }
     tables.add(ref.table);
   }
-  return { expr, tables };
+  return { expr, tables: [...tables] };
 }
 
 /** Named filter of the fact, or a boolean expression over it. */
@@ -207,7 +207,7 @@ export function fanOutTables(fact: FactDef): Set<string> {
  * (the caller names the KPI in the error).
  */
 export function dimensionExpression(fact: FactDef, dim: DimensionDef): ResolvedExpr | null {
-  if (dim.timePart) return { expr: { kind: 'null' }, tables: new Set() };
+  if (dim.timePart) return { expr: { kind: 'null' }, tables: [] };
   const text = fact.dims?.[dim.id] ?? dim.expr;
   if (!text) return null;
   try {
@@ -240,7 +240,7 @@ function shortcutKeyDimension(fact: FactDef, resolved: ResolvedExpr): ResolvedEx
       .filter((t): t is string => t !== null),
   );
   if (tables.has(e.table)) return null;
-  return { expr: other, tables };
+  return { expr: other, tables: [...tables] };
 }
 
 /** Dimensions that apply to a fact. */

@@ -65,7 +65,7 @@ function measureOf(entry: KpiEntry): {
   for (const extra of resolvedFilters.slice(1)) {
     filter = {
       expr: { kind: 'binary', op: 'and', left: (filter as { expr: Expr }).expr, right: extra.expr },
-      tables: new Set([...(filter?.tables ?? []), ...extra.tables]),
+      tables: [...new Set([...(filter?.tables ?? []), ...extra.tables])],
     };
   }
   return {
