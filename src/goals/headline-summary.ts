@@ -41,9 +41,9 @@ export async function summaryLines(dir: string, today = todayEpochDay()): Promis
             ? money.format(x)
             : num.format(x);
       const pct =
-        c?.change_pct === null || c?.change_pct === undefined
+        c?.change_ratio === null || c?.change_ratio === undefined
           ? ''
-          : ` (${c.change_pct >= 0 ? '+' : ''}${(c.change_pct * 100).toFixed(1)} %)`;
+          : ` (${c.change_ratio >= 0 ? '+' : ''}${(c.change_ratio * 100).toFixed(1)} %)`;
       lines.push(
         `  ${entry.name.en.padEnd(26)} ${fmt(v).padStart(16)}   N-1 ${fmt(c?.value).padStart(16)}${pct}`,
       );

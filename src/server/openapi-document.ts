@@ -18,6 +18,8 @@ type Op = {
   role: 'none' | 'viewer' | 'analyst' | 'admin';
   body?: z.ZodType;
   response?: string;
+  /** JSON schema of a JSON answer (default: any object). */
+  answer?: Record<string, unknown>;
   params?: { name: string; in: 'path' | 'query'; required: boolean; description: string }[];
 };
 
@@ -30,6 +32,64 @@ const ERROR = {
       required: ['code', 'message'],
     },
   },
+};
+
+const MONEY_NOTE =
+  "Money (KPIs of unit currency) is a JSON number rounded to the reporting currency's minor unit, written as its exact decimal (547666.75; changes computed in minor units: 624.1). Ratios are fractions at full precision (0.0372 is 3.72 %).";
+
+const COMPARISON = {
+  type: 'object',
+  properties: {
+    value: { type: ['number', 'null'], description: 'the compared value (N-1, previous, target)' },
+    change: {
+      type: ['number', 'null'],
+      description: 'value now − compared value, in the KPI unit',
+    },
+    change_ratio: {
+      type: ['number', 'null'],
+      description:
+        'relative change as a fraction, not a percentage: 0.1 is +10 %, 1.296 is +129.6 % (null when the compared value is 0)',
+    },
+  },
+  required: ['value', 'change', 'change_ratio'],
+};
+
+const QUERY_ANSWER = {
+  type: 'object',
+  description: MONEY_NOTE,
+  properties: {
+    request: { type: 'object' },
+    rows: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          period: { type: 'string' },
+          period_start: { type: 'string', format: 'date' },
+          period_end: { type: 'string', format: 'date' },
+          dims: { type: 'object', additionalProperties: { type: ['string', 'number', 'null'] } },
+          values: {
+            type: 'object',
+            description: 'KPI id → value. ' + MONEY_NOTE,
+            additionalProperties: { type: ['number', 'null'] },
+          },
+          comparisons: {
+            type: 'object',
+            description: 'comparison (yoy, previous, target…) → KPI id → comparison',
+            additionalProperties: { type: 'object', additionalProperties: COMPARISON },
+          },
+        },
+      },
+    },
+    warnings: {
+      type: 'array',
+      items: { type: 'string' },
+      description:
+        'one line each: unknown filter values (with suggestions), periods outside the data, deprecated KPIs…',
+    },
+    sql: { type: 'array', items: { type: 'string' } },
+  },
+  required: ['request', 'rows', 'warnings', 'sql'],
 };
 
 const OPS: Record<string, Partial<Record<'get' | 'post' | 'put' | 'delete', Op>>> = {
@@ -64,6 +124,7 @@ const OPS: Record<string, Partial<Record<'get' | 'post' | 'put' | 'delete', Op>>
         'KPIs at any grain and split with comparisons (the request of `vitrine query`). Viewers split by dashboard dimensions only; scopes of the token always apply.',
       role: 'viewer',
       body: queryRequestSchema,
+      answer: QUERY_ANSWER,
     },
   },
   '/api/query/batch': {
@@ -77,7 +138,8 @@ const OPS: Record<string, Partial<Record<'get' | 'post' | 'put' | 'delete', Op>>
   },
   '/api/query/csv': {
     post: {
-      summary: 'The same query as CSV (export)',
+      summary:
+        'The same query as CSV (export): money at the minor unit, <kpi>_<comparison>_change_ratio a fraction (1.296 = +129.6 %)',
       role: 'viewer',
       body: queryRequestSchema,
       response: 'text/csv',
@@ -88,6 +150,10 @@ const OPS: Record<string, Partial<Record<'get' | 'post' | 'put' | 'delete', Op>>
       summary: 'Why did it move: driver and segment contributions to a change',
       role: 'analyst',
       body: explainRequestSchema,
+      answer: {
+        type: 'object',
+        description: `unit: the KPI's unit, of value, change and every contribution. ${MONEY_NOTE} The contributions of drivers (and of segments of an additive KPI) add up to the change exactly.`,
+      },
     },
   },
   '/api/models': { get: { summary: 'Analytics models and the data they read', role: 'analyst' } },
@@ -159,7 +225,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
           description: 'OK',
           content: {
             [op.response ?? 'application/json']: {
-              schema: { type: op.response ? 'string' : 'object' },
+              schema: op.answer ?? { type: op.response ? 'string' : 'object' },
             },
           },
         },

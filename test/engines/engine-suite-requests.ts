@@ -72,7 +72,7 @@ export function valuesOf(res: QueryResponse, kpi: string): Map<string, number | 
       const v = byKpi[kpi];
       out.set(`${key} ${c}`, v?.value ?? null);
       out.set(`${key} ${c} change`, v?.change ?? null);
-      out.set(`${key} ${c} change_pct`, v?.change_pct ?? null);
+      out.set(`${key} ${c} change_ratio`, v?.change_ratio ?? null);
     }
   }
   return out;

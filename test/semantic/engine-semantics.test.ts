@@ -140,7 +140,7 @@ describe('time comparisons', () => {
     expect(row?.comparisons['previous']?.['t_sales']?.value).toBeCloseTo(170, 6);
     expect(row?.comparisons['yoy']?.['t_sales']?.value).toBeCloseTo(170, 6);
     expect(row?.comparisons['yoy']?.['t_sales']?.change).toBeCloseTo(1360, 6);
-    expect(row?.comparisons['yoy']?.['t_sales']?.change_pct).toBeCloseTo(1360 / 170, 9);
+    expect(row?.comparisons['yoy']?.['t_sales']?.change_ratio).toBeCloseTo(1360 / 170, 9);
   });
 
   it('aligns N-1 by weekday: Black Friday 2025 against Black Friday 2024', async () => {
@@ -313,7 +313,7 @@ describe('like-for-like', () => {
     // s_old only: 31 × 100 = 3100 against 31 × 80 = 2480.
     expect(row?.values['t_sales']).toBeCloseTo(3100, 6);
     expect(row?.comparisons['yoy']?.['t_sales']?.value).toBeCloseTo(2480, 6);
-    expect(row?.comparisons['yoy']?.['t_sales']?.change_pct).toBeCloseTo(0.25, 9);
+    expect(row?.comparisons['yoy']?.['t_sales']?.change_ratio).toBeCloseTo(0.25, 9);
   });
 });
 

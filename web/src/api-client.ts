@@ -6,7 +6,7 @@ export type QueryRequest = BoardQuery;
 export interface ComparisonValue {
   value: number | null;
   change: number | null;
-  change_pct: number | null;
+  change_ratio: number | null;
 }
 
 export interface QueryRow {

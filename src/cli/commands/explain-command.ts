@@ -1,50 +1,14 @@
 import type { Command } from 'commander';
 import { loadDictionary } from '../../semantic/dictionary/kpi-dictionary.js';
 import { explainKpi } from '../../semantic/explain/explain.js';
-import type { ExplainResult } from '../../semantic/explain/explain.js';
+import { dimensionNames } from '../../semantic/query/dimension-values.js';
 import { parseWhere } from '../../semantic/plan/plan-builder.js';
 import { parseComparison } from '../../time/comparison.js';
 import { getDimension } from '../../semantic/facts/fact-resolver.js';
 import type { CliIo } from '../cli-io.js';
+import { renderExplainText } from '../kpi-display.js';
 import { parseFormat, renderJson } from '../output.js';
 import { addWorkspaceOption, withWorkspace } from '../workspace-option.js';
-
-function fmt(v: number | null | undefined): string {
-  if (v === null || v === undefined) return '—';
-  return v.toLocaleString('en-US', { maximumFractionDigits: 2 });
-}
-
-function signed(v: number): string {
-  return `${v >= 0 ? '+' : ''}${fmt(v)}`;
-}
-
-export function renderExplain(r: ExplainResult): string {
-  const lines = [
-    `${r.kpi} ${r.from} → ${r.to}: ${fmt(r.value)} vs ${fmt(r.comparison)} (${r.vs}), change ${r.change === null ? '—' : signed(r.change)}`,
-  ];
-  if (r.drivers.length > 0) {
-    lines.push('', 'drivers:');
-    for (const d of r.drivers) {
-      lines.push(
-        `  ${`${d.term} · ${d.driver}`.padEnd(64)} ${signed(d.contribution).padStart(16)}   (${fmt(d.comparison)} → ${fmt(d.value)})`,
-      );
-    }
-  }
-  if (r.segments.length > 0) {
-    lines.push('', `by ${r.by}:`);
-    for (const s of [...r.segments].sort(
-      (a, b) => Math.abs(b.contribution) - Math.abs(a.contribution),
-    )) {
-      const split =
-        s.mix !== undefined ? `   mix ${signed(s.mix)} · rate ${signed(s.rate ?? 0)}` : '';
-      lines.push(
-        `  ${String(s.segment ?? '(none)').padEnd(32)} ${signed(s.contribution).padStart(16)}${split}`,
-      );
-    }
-  }
-  for (const n of r.notes) lines.push(`note: ${n}`);
-  return lines.join('\n') + '\n';
-}
 
 export function registerExplain(program: Command, io: CliIo): void {
   addWorkspaceOption(
@@ -62,7 +26,14 @@ export function registerExplain(program: Command, io: CliIo): void {
       .option('--format <format>', 'table or json', 'table')
       .addHelpText(
         'after',
-        '\nExample:\n  vitrine explain net_sales --from 2025-11-01 --to 2025-11-30 --vs yoy --by channel\n',
+        `
+Drivers: net_sales, gross_sales and orders split into traffic × conversion (× ticket) online and
+in stores; conversion_rate into the web funnel (add to cart × checkout × valid orders). Every
+other KPI says why it has no drivers; --by splits any additive or ratio KPI across a dimension.
+
+Example:
+  vitrine explain net_sales --from 2025-11-01 --to 2025-11-30 --vs yoy --by channel
+`,
       ),
   ).action(
     async (
@@ -80,24 +51,35 @@ export function registerExplain(program: Command, io: CliIo): void {
       const format = parseFormat(opts.format, ['table', 'json']);
       const vs = parseComparison(opts.vs);
       if (opts.by) getDimension(opts.by);
-      const res = await withWorkspace(opts.workspace, { readOnly: true }, (ws) =>
-        explainKpi(
-          {
-            engine: ws.engine,
-            dictionary: loadDictionary({ workspaceDir: ws.dir }),
-            config: ws.config,
-          },
-          {
-            kpi,
-            from: opts.from,
-            to: opts.to,
-            vs,
-            ...(opts.by ? { by: opts.by } : {}),
-            ...(opts.where ? { where: parseWhere(opts.where) } : {}),
-          },
-        ),
+      const { res, style, names } = await withWorkspace(
+        opts.workspace,
+        { readOnly: true },
+        async (ws) => {
+          const res = await explainKpi(
+            {
+              engine: ws.engine,
+              dictionary: loadDictionary({ workspaceDir: ws.dir }),
+              config: ws.config,
+            },
+            {
+              kpi,
+              from: opts.from,
+              to: opts.to,
+              vs,
+              ...(opts.by ? { by: opts.by } : {}),
+              ...(opts.where ? { where: parseWhere(opts.where) } : {}),
+            },
+          );
+          const names = new Map<string, Map<string, string>>();
+          if (opts.by && format === 'table') {
+            const ids = res.segments.map((s) => s.segment).filter((v) => v !== null);
+            names.set(opts.by, await dimensionNames(ws.engine, opts.by, ids.map(String)));
+          }
+          const style = { locale: ws.config.locale, currency: ws.config.reporting_currency };
+          return { res, style, names };
+        },
       );
-      io.out(format === 'json' ? renderJson(res) : renderExplain(res));
+      io.out(format === 'json' ? renderJson(res) : renderExplainText(res, style, names));
     },
   );
 }

@@ -3,12 +3,14 @@ import { loadDictionary } from '../../semantic/dictionary/kpi-dictionary.js';
 import { parseWhere } from '../../semantic/plan/plan-builder.js';
 import { runQuery } from '../../semantic/query/query-runner.js';
 import { flattenResponse } from '../../semantic/query/query-table.js';
+import { dimensionNames } from '../../semantic/query/dimension-values.js';
 import type { QueryRequest } from '../../semantic/query/query-types.js';
 import { parseCalendarKind } from '../../time/calendar.js';
 import { parseComparison } from '../../time/comparison.js';
 import { parseCumulative } from '../../time/cumulative.js';
 import { parseGrain } from '../../time/grain.js';
 import type { CliIo } from '../cli-io.js';
+import { queryDisplayTable } from '../kpi-display.js';
 import { parseFormat, renderJson, renderRows } from '../output.js';
 import { addWorkspaceOption, withWorkspace } from '../workspace-option.js';
 
@@ -88,15 +90,23 @@ Examples:
     const format = parseFormat(opts.format, ['table', 'json', 'csv']);
     const request = requestFromOptions(opts);
     const open = { readOnly: true, ...(opts.engine ? { engine: opts.engine } : {}) };
-    const res = await withWorkspace(opts.workspace, open, (ws) =>
-      runQuery(
-        {
-          engine: ws.engine,
-          dictionary: loadDictionary({ workspaceDir: ws.dir }),
-          config: ws.config,
-        },
-        request,
-      ),
+    const { res, dictionary, style, names } = await withWorkspace(
+      opts.workspace,
+      open,
+      async (ws) => {
+        const dictionary = loadDictionary({ workspaceDir: ws.dir });
+        const res = await runQuery({ engine: ws.engine, dictionary, config: ws.config }, request);
+        // A terminal table shows names beside ids; machine formats carry the ids alone.
+        const names = new Map<string, Map<string, string>>();
+        if (format === 'table') {
+          for (const d of res.request.by ?? []) {
+            const ids = res.rows.map((r) => r.dims[d]).filter((v) => v !== null && v !== undefined);
+            names.set(d, await dimensionNames(ws.engine, d, ids.map(String)));
+          }
+        }
+        const style = { locale: ws.config.locale, currency: ws.config.reporting_currency };
+        return { res, dictionary, style, names };
+      },
     );
     for (const w of res.warnings) io.err(`warning: ${w}\n`);
     if (opts.showSql) for (const s of res.sql) io.err(`${s}\n`);
@@ -104,7 +114,12 @@ Examples:
       io.out(renderJson(res.rows));
       return;
     }
-    const flat = flattenResponse(res);
-    io.out(renderRows(format, flat.columns, flat.rows));
+    if (format === 'csv') {
+      const flat = flattenResponse(res);
+      io.out(renderRows(format, flat.columns, flat.rows));
+      return;
+    }
+    const shown = queryDisplayTable(res, dictionary, style, names);
+    io.out(renderRows(format, shown.columns, shown.rows));
   });
 }

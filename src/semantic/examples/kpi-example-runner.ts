@@ -39,8 +39,10 @@ export async function runKpiExamples(
           const filled = previous;
           previous = ex.fixture;
           await refillFixtureDatabase(engine, filled, ex.fixture);
+          // An example states the definition's exact value (89.333… for an AOV), not the
+          // answer's amount in cents.
           const res = await runQuery(
-            { engine, dictionary, config },
+            { engine, dictionary, config, money: 'binary' },
             {
               kpis: [entry.def.id],
               from: ex.from,

@@ -1,13 +1,15 @@
+import { moneyDifference, roundMoney } from '../../format/number-format.js';
 import { VitrineError } from '../../util/errors.js';
 import { evaluateDerived } from '../query/kpi-values.js';
 import { runQuery } from '../query/query-runner.js';
 import type { QueryContext } from '../query/query-runner.js';
 import type { Comparison, QueryRequest } from '../query/query-types.js';
+import type { KpiDefinition } from '../dictionary/kpi-schema.js';
 import type { Expr } from '../expression/expression-ast.js';
 import { collectRefs } from '../expression/expression-ast.js';
 import { parseExpression } from '../expression/expression-parser.js';
-import { DRIVER_TREES } from './driver-trees.js';
-import type { DriverTerm } from './driver-trees.js';
+import { driverTreeFor, factorKpis } from './driver-trees.js';
+import type { DriverFactor, DriverTerm } from './driver-trees.js';
 
 /**
  * "Why did it move": a KPI's change between a period and its comparison (N-1, previous period or
@@ -33,6 +35,8 @@ export interface ExplainRequest {
 export interface DriverContribution {
   readonly term: string;
   readonly driver: string;
+  /** Unit of `value` and `comparison` (the contribution is in the KPI's unit); null for "other". */
+  readonly unit: DriverFactor['unit'] | null;
   readonly value: number | null;
   readonly comparison: number | null;
   readonly contribution: number;
@@ -50,6 +54,8 @@ export interface SegmentContribution {
 
 export interface ExplainResult {
   readonly kpi: string;
+  /** The KPI's unit (dictionary): of value, comparison, change and every contribution. */
+  readonly unit: KpiDefinition['unit'];
   readonly from: string;
   readonly to: string;
   readonly vs: string;
@@ -89,7 +95,7 @@ async function termValues(
   term: DriverTerm,
   req: ExplainRequest,
 ): Promise<{ now: number[]; then: number[] }> {
-  const kpis = [...new Set(term.factors.flatMap((f) => f.kpis))];
+  const kpis = [...new Set(term.factors.flatMap(factorKpis))];
   const unfiltered = kpis.filter((k) => term.unfiltered?.includes(k));
   const filtered = kpis.filter((k) => !term.unfiltered?.includes(k));
   const values = new Map<string, { now: number | null; then: number | null }>();
@@ -122,8 +128,52 @@ async function termValues(
   };
 }
 
+/**
+ * Why a KPI moved. Computed on the engine's doubles (a Shapley share of a product needs them);
+ * money is then published at the currency's minor unit, the "other" line closing the sum of
+ * the rounded contributions exactly on the rounded change.
+ */
 export async function explainKpi(ctx: QueryContext, req: ExplainRequest): Promise<ExplainResult> {
+  const res = await explainBinary({ ...ctx, money: 'binary' }, req);
+  return res.unit === 'currency' ? exactMoney(res, ctx.config.reporting_currency) : res;
+}
+
+function exactMoney(r: ExplainResult, currency: string): ExplainResult {
+  const money = (v: number | null) => (v === null ? null : roundMoney(v, currency));
+  const value = money(r.value);
+  const comparison = money(r.comparison);
+  const change =
+    r.value === null || r.comparison === null
+      ? null
+      : moneyDifference(r.value, r.comparison, currency);
+  const drivers = r.drivers.map((d) => ({
+    ...d,
+    ...(d.unit === 'currency' ? { value: money(d.value), comparison: money(d.comparison) } : {}),
+    contribution: roundMoney(d.contribution, currency),
+  }));
+  const other = drivers.findIndex((d) => d.term === 'other');
+  const o = drivers[other];
+  if (o && change !== null) {
+    const rest = drivers.reduce((acc, d, i) => (i === other ? acc : acc + d.contribution), 0);
+    drivers[other] = { ...o, contribution: moneyDifference(change, rest, currency) };
+  }
+  const segments = r.segments.map((s) => ({
+    ...s,
+    value: money(s.value),
+    comparison: money(s.comparison),
+    contribution:
+      s.mix === undefined && s.value !== null && s.comparison !== null
+        ? moneyDifference(s.value, s.comparison, currency)
+        : roundMoney(s.contribution, currency),
+    ...(s.mix !== undefined ? { mix: roundMoney(s.mix, currency) } : {}),
+    ...(s.rate !== undefined ? { rate: roundMoney(s.rate, currency) } : {}),
+  }));
+  return { ...r, value, comparison, change, drivers, segments };
+}
+
+async function explainBinary(ctx: QueryContext, req: ExplainRequest): Promise<ExplainResult> {
   const entry = ctx.dictionary.get(req.kpi);
+  const tree = driverTreeFor(req.kpi, ctx.dictionary);
   const total = await runQuery(ctx, {
     kpis: [req.kpi],
     from: req.from,
@@ -138,7 +188,6 @@ export async function explainKpi(ctx: QueryContext, req: ExplainRequest): Promis
   const notes: string[] = [...total.warnings];
 
   const drivers: DriverContribution[] = [];
-  const tree = DRIVER_TREES[req.kpi];
   if (tree && change !== null && req.vs !== 'target') {
     let explained = 0;
     for (const term of tree.terms) {
@@ -151,6 +200,7 @@ export async function explainKpi(ctx: QueryContext, req: ExplainRequest): Promis
         drivers.push({
           term: term.label,
           driver: f.label,
+          unit: f.unit,
           value: now[i] ?? null,
           comparison: then[i] ?? null,
           contribution: c,
@@ -162,6 +212,7 @@ export async function explainKpi(ctx: QueryContext, req: ExplainRequest): Promis
     drivers.push({
       term: 'other',
       driver: tree.otherLabel,
+      unit: null,
       value: null,
       comparison: null,
       contribution: change - explained,
@@ -169,6 +220,13 @@ export async function explainKpi(ctx: QueryContext, req: ExplainRequest): Promis
   } else if (tree && req.vs === 'target') {
     notes.push(
       'driver trees compare two measured periods; against a target only segments are shown',
+    );
+  } else if (!tree && !req.by) {
+    notes.push(noDriversReason(req.kpi, entry.def.formula, entry.def.additivity));
+  }
+  if (change === null) {
+    notes.push(
+      `${req.kpi} has no ${value === null ? 'value for the period' : `${req.vs} value to compare with`}: there is no change to explain`,
     );
   }
 
@@ -241,6 +299,7 @@ export async function explainKpi(ctx: QueryContext, req: ExplainRequest): Promis
   }
   return {
     kpi: req.kpi,
+    unit: entry.def.unit,
     from: req.from,
     to: req.to,
     vs: req.vs,
@@ -252,6 +311,29 @@ export async function explainKpi(ctx: QueryContext, req: ExplainRequest): Promis
     segments,
     notes,
   };
+}
+
+/**
+ * Why a KPI has no drivers, in one line, with what to ask instead: only KPIs written as a sum of
+ * products of other KPIs (DRIVER_TREES) split into drivers; any KPI splits across a dimension.
+ */
+function noDriversReason(
+  kpi: string,
+  formula: KpiDefinition['formula'],
+  additivity: KpiDefinition['additivity'],
+): string {
+  const by = 'add --by <dimension> (channel, region, category…) to split its change';
+  if ('expr' in formula) {
+    const ratio = ratioParts(formula.expr);
+    if (ratio)
+      return `${kpi} = ${formula.expr} is a ratio with no driver tree: ${by} into mix and rate effects`;
+    return `${kpi} = ${formula.expr} has no driver tree: ${by}, or explain the KPIs it reads`;
+  }
+  if ('measure' in formula)
+    return `${kpi} is a single ${additivity === 'additive' ? 'additive measure' : `measure (${formula.measure.agg})`} of ${formula.measure.fact}, not a product of other KPIs, so it has no drivers: ${by}`;
+  if ('recipe' in formula)
+    return `${kpi} is computed by the ${formula.recipe} recipe, not as a product of other KPIs, so it has no drivers: ${by}`;
+  return `${kpi} comes from a model and has no drivers: ${by}`;
 }
 
 /** The numerator and denominator of a ratio KPI (`(a - b) / c`), with the KPIs they read. */

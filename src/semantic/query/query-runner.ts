@@ -12,6 +12,8 @@ import { buildPlan } from '../plan/plan-builder.js';
 import { getRecipe } from '../recipes/recipe-registry.js';
 import type { PlannedKpi, QueryPlan } from '../plan/query-plan.js';
 import { dimValue, kpiValues, toNumber } from './kpi-values.js';
+import { withExactMoney } from './money-values.js';
+import type { MoneyPrecision } from './money-values.js';
 import type { ComparisonValue, QueryRequest, QueryResponse, QueryRow } from './query-types.js';
 
 export interface QueryContext {
@@ -25,6 +27,8 @@ export interface QueryContext {
   readonly dialect?: Dialect;
   /** Row-level scopes of the caller, enforced inside the plan. */
   readonly scopes?: Readonly<Record<string, readonly string[]>>;
+  /** Money in the answer: at the currency's minor unit (default) or the engine's doubles. */
+  readonly money?: MoneyPrecision;
 }
 
 interface Cell {
@@ -35,11 +39,11 @@ interface Cell {
 }
 
 function change(value: number | null, base: number | null): ComparisonValue {
-  if (value === null || base === null) return { value: base, change: null, change_pct: null };
+  if (value === null || base === null) return { value: base, change: null, change_ratio: null };
   return {
     value: base,
     change: value - base,
-    change_pct: base === 0 ? null : (value - base) / Math.abs(base),
+    change_ratio: base === 0 ? null : (value - base) / Math.abs(base),
   };
 }
 
@@ -211,7 +215,8 @@ export async function runQuery(ctx: QueryContext, asked: QueryRequest): Promise<
       scopes: ctx.scopes ?? {},
       run,
       subQuery: async (sub) => {
-        const res = await runQuery(ctx, sub);
+        // A recipe computes on from these values: they keep the engine's precision.
+        const res = await runQuery({ ...ctx, money: 'binary' }, sub);
         statements.push(...res.sql);
         return res;
       },
@@ -305,10 +310,13 @@ export async function runQuery(ctx: QueryContext, asked: QueryRequest): Promise<
   // The answer echoes the request as answered: with the grain a recipe chose and the
   // dimensions breakdowns added, so that tables show their columns.
   const by = request.by ?? [];
-  return {
+  const answer: QueryResponse = {
     request: plan.answerBy.length > by.length ? { ...request, by: [...plan.answerBy] } : request,
     rows,
     warnings,
     sql: statements,
   };
+  return ctx.money === 'binary'
+    ? answer
+    : withExactMoney(answer, ctx.dictionary, ctx.config.reporting_currency);
 }

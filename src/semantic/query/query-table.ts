@@ -20,7 +20,7 @@ export function flattenResponse(res: QueryResponse): { columns: QueryColumn[]; r
       columns.push(
         { name: base, type: 'DOUBLE' },
         { name: `${base}_change`, type: 'DOUBLE' },
-        { name: `${base}_change_pct`, type: 'DOUBLE' },
+        { name: `${base}_change_ratio`, type: 'DOUBLE' },
       );
     }
   }
@@ -36,7 +36,7 @@ export function flattenResponse(res: QueryResponse): { columns: QueryColumn[]; r
         const base = `${k}_${c.replace('-', '_')}`;
         out[base] = round(cv?.value);
         out[`${base}_change`] = round(cv?.change);
-        out[`${base}_change_pct`] = round(cv?.change_pct);
+        out[`${base}_change_ratio`] = round(cv?.change_ratio);
       }
     }
     return out;

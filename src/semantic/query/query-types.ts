@@ -26,10 +26,16 @@ export interface QueryRequest {
 }
 
 export interface ComparisonValue {
+  /** The compared value (N-1, previous period, target); money at the currency's minor unit. */
   readonly value: number | null;
+  /** value now − compared value, in the KPI's unit (for a rate, a difference of fractions). */
   readonly change: number | null;
-  /** Relative change (0.1 = +10 %), null when the comparison value is 0 or missing. */
-  readonly change_pct: number | null;
+  /**
+   * Relative change as a fraction, not a percentage: 0.1 is +10 %, 1.296 is +129.6 %. Null when
+   * the compared value is 0 or missing. (Named change_pct before; renamed so that nobody reads
+   * 1.296 as 1.3 %.)
+   */
+  readonly change_ratio: number | null;
 }
 
 export interface QueryRow {
@@ -39,7 +45,10 @@ export interface QueryRow {
   readonly period_end: string;
   /** Dimension values, keyed by dimension id. */
   readonly dims: Readonly<Record<string, string | number | null>>;
-  /** KPI values, keyed by KPI id. */
+  /**
+   * KPI values, keyed by KPI id: money (unit currency) at the reporting currency's minor unit
+   * (547666.75, never 547666.7500000071), ratios as fractions at full precision.
+   */
   readonly values: Readonly<Record<string, number | null>>;
   /** Per comparison, per KPI. */
   readonly comparisons: Readonly<Record<string, Readonly<Record<string, ComparisonValue>>>>;

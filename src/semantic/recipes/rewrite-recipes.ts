@@ -69,7 +69,7 @@ export const lflGrowthRecipe: Recipe = {
     const kpi = stringParam(ctx, 'kpi');
     const res = await ctx.subQuery({ ...baseRequest(ctx, [kpi]), compare: ['yoy'], lfl: true });
     return valuesOf(ctx, res, (row, role) =>
-      role === 'current' ? (row.comparisons['yoy']?.[kpi]?.change_pct ?? null) : null,
+      role === 'current' ? (row.comparisons['yoy']?.[kpi]?.change_ratio ?? null) : null,
     );
   },
 };

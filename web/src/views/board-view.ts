@@ -140,10 +140,10 @@ function renderTiles(
           { class: 'chips' },
           changeChip(
             compare === 'previous' ? t('vsPrevious') : t('vsN1'),
-            cmp?.change_pct,
+            cmp?.change_ratio,
             polarity,
           ),
-          target?.value != null ? changeChip(t('vsTarget'), target.change_pct, polarity) : null,
+          target?.value != null ? changeChip(t('vsTarget'), target.change_ratio, polarity) : null,
         ),
         sparkEl,
         ctx.canExplain
