@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import { quoteIdentifier } from '../../sql/sql-identifier.js';
 
 /**
  * The role queries run under: it may read the model's tables and nothing else. It is a
@@ -35,9 +36,9 @@ export async function grantReaderSql(c: PoolClient): Promise<string[]> {
   );
   const user = me.rows[0];
   // A superuser may SET ROLE to any role; anyone else must be a member of it.
-  if (user && !user.su) out.push(`GRANT ${READER_ROLE} TO "${user.u.replaceAll('"', '""')}"`);
+  if (user && !user.su) out.push(`GRANT ${READER_ROLE} TO ${quoteIdentifier(user.u)}`);
   out.push(
-    `GRANT CONNECT ON DATABASE "${(await currentDatabase(c)).replaceAll('"', '""')}" TO ${READER_ROLE}`,
+    `GRANT CONNECT ON DATABASE ${quoteIdentifier(await currentDatabase(c))} TO ${READER_ROLE}`,
     `GRANT USAGE ON SCHEMA public TO ${READER_ROLE}`,
     `GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${READER_ROLE}`,
     `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO ${READER_ROLE}`,
