@@ -16,6 +16,13 @@ export interface FileFacts {
   readonly utf8: boolean;
   /** Bytes of non-ASCII text that are valid UTF-8 multi-byte sequences were seen. */
   readonly utf8MultiByte: boolean;
+  /**
+   * A carriage return not followed by a line feed (a line break typed in a cell, binary data),
+   * or lines ending both in LF and CRLF: the engine's strict CSV reader stops at them unless they
+   * sit in quotes, so the CSV path rewrites such records before reading
+   * (csv/stray-carriage-returns.ts).
+   */
+  readonly irregularLineBreaks: boolean;
   /** The first bytes, for sniffing the dialect and reading the header. */
   readonly head: Buffer;
 }
@@ -31,6 +38,7 @@ export const NO_FILE: FileFacts = {
   unterminatedLastLine: false,
   utf8: true,
   utf8MultiByte: false,
+  irregularLineBreaks: false,
   head: Buffer.alloc(0),
 };
 
@@ -53,6 +61,11 @@ export async function scanFile(path: string): Promise<FileFacts> {
   let last = -1;
   let utf8 = true;
   let utf8MultiByte = false;
+  let strayCr = false;
+  /** Line feeds right after a CR. */
+  let crlf = 0;
+  // The chunk before ended with a CR: what it is depends on the next chunk's first byte.
+  let crAtEnd = false;
   let carry: Buffer = Buffer.alloc(0);
   const headParts: Buffer[] = [];
   let headLen = 0;
@@ -65,6 +78,19 @@ export async function scanFile(path: string): Promise<FileFacts> {
     }
     let i = -1;
     while ((i = buf.indexOf(10, i + 1)) !== -1) lines++;
+    if (buf.length > 0) {
+      if (crAtEnd) {
+        if (buf[0] === 10) crlf++;
+        else strayCr = true;
+      }
+      let j = -1;
+      while ((j = buf.indexOf(13, j + 1)) !== -1) {
+        if (j + 1 >= buf.length) continue;
+        if (buf[j + 1] === 10) crlf++;
+        else strayCr = true;
+      }
+      crAtEnd = buf[buf.length - 1] === 13;
+    }
     if (buf.length > 0) last = buf[buf.length - 1] as number;
     if (utf8 || !utf8MultiByte) {
       const joined = carry.length > 0 ? Buffer.concat([carry, buf]) : buf;
@@ -90,6 +116,7 @@ export async function scanFile(path: string): Promise<FileFacts> {
   }
   if (carry.length > 0) utf8 = false;
   const unterminatedLastLine = bytes > 0 && last !== 10;
+  const irregularLineBreaks = strayCr || (crlf > 0 && crlf < lines);
   if (unterminatedLastLine) lines++;
   return {
     path,
@@ -99,6 +126,7 @@ export async function scanFile(path: string): Promise<FileFacts> {
     unterminatedLastLine,
     utf8,
     utf8MultiByte,
+    irregularLineBreaks,
     head: Buffer.concat(headParts),
   };
 }

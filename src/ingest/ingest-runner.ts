@@ -276,11 +276,16 @@ export async function ingest(ws: Workspace, request: IngestRequest): Promise<Ing
   const notes: string[] = [];
   let scratch: string | null = null;
   const copies = new Map<string, string>();
+  let scratchFiles = 0;
+  const scratchFile = (path: string): string => {
+    scratch ??= mkdtempSync(join(tmpdir(), 'vitrine-ingest-'));
+    scratchFiles += 1;
+    return join(scratch, `${scratchFiles}-${basename(path)}`);
+  };
   const utf8Copy = async (path: string): Promise<string> => {
     const done = copies.get(path);
     if (done) return done;
-    scratch ??= mkdtempSync(join(tmpdir(), 'vitrine-ingest-'));
-    const dest = join(scratch, `${copies.size}-${basename(path)}`);
+    const dest = scratchFile(path);
     await transcodeToUtf8(path, dest);
     copies.set(path, dest);
     return dest;
@@ -337,6 +342,7 @@ export async function ingest(ws: Workspace, request: IngestRequest): Promise<Ing
         runState: new Map(),
         note: (text) => notes.push(text),
         utf8Copy,
+        scratchFile,
       };
       const sets = new Map<string, CandidateSet>();
       const sourceFiles: SourceFile[] = [];

@@ -3,6 +3,7 @@ import type { EmbeddedEngine, FileScan } from '../backends/engine.js';
 import type { WorkspaceConfig } from '../workspace/workspace-config.js';
 import type { FileFacts } from './file-scan.js';
 import type { CsvFlags } from './csv/csv-dialect.js';
+import type { SetAsideRecord } from './csv/stray-carriage-returns.js';
 import type { ParseOptions } from './validate/column-rules.js';
 
 /**
@@ -47,6 +48,8 @@ export interface FileBatch {
   castReason?(column: string, value: string): string;
   /** The record of a rejected line as JSON of model columns, for the quarantine. */
   recordOf?(text: string): string | null;
+  /** Records the scan holds as placeholders, by reader line: their own reason and text. */
+  readonly setAside?: ReadonlyMap<number, SetAsideRecord>;
   readonly mode: MergeMode;
   readonly parse: ParseOptions;
 }
@@ -118,6 +121,8 @@ export interface SourceContext {
   readonly runState: Map<string, unknown>;
   /** A UTF-8 copy of a Latin-1 file for the engine's reader (made once, removed after the run). */
   utf8Copy(path: string): Promise<string>;
+  /** A fresh path in the run's scratch directory (removed after the run), named after `path`. */
+  scratchFile(path: string): string;
 }
 
 export interface SourceProblem {

@@ -14,6 +14,7 @@ function facts(text: string, encoding: 'utf8' | 'latin1' = 'utf8'): FileFacts {
     // Any byte outside ASCII (the range starts at NUL on purpose).
     // eslint-disable-next-line no-control-regex
     utf8MultiByte: encoding === 'utf8' && /[^\x00-\x7f]/.test(text),
+    irregularLineBreaks: /\r(?!\n)/.test(text),
     head,
   };
 }

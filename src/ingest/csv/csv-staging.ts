@@ -3,6 +3,8 @@ import { readerReason, rejectsByLine } from '../pipeline/candidate-set.js';
 import type { SourceContext, SourceFile } from '../source.js';
 import { ident } from '../sql-text.js';
 import { recordLines } from './record-lines.js';
+import type { SetAsideRecord } from './stray-carriage-returns.js';
+import { setAsideStrayCarriageReturns } from './stray-carriage-returns.js';
 
 /**
  * The rowid of a relation's first row: rows written inside a transaction carry transaction-local
@@ -16,14 +18,42 @@ async function rowBase(ctx: SourceContext, relation: string): Promise<string> {
   return /^\d+$/.test(b) ? b : '0';
 }
 
-/** What the engine reads for a CSV file: the file itself, or its UTF-8 copy when Latin-1. */
+export interface ReadableCsv {
+  readonly path: string;
+  readonly dialect: CsvDialect;
+  /**
+   * Records replaced by a placeholder the reader rejects (see stray-carriage-returns.ts), by the
+   * reader line of the placeholder: their reason and text replace the reader's.
+   */
+  readonly setAside: ReadonlyMap<number, SetAsideRecord>;
+}
+
+/**
+ * What the engine reads for a CSV file: the file itself, its UTF-8 copy when Latin-1, and a copy
+ * without the records the reader would stop at (a carriage return outside quotes) when the scan
+ * saw one.
+ */
 export async function readableCsv(
   ctx: SourceContext,
   file: SourceFile,
   dialect: CsvDialect,
-): Promise<{ path: string; dialect: CsvDialect }> {
-  if (dialect.encoding !== 'latin-1') return { path: file.path, dialect };
-  return { path: await ctx.utf8Copy(file.path), dialect: { ...dialect, encoding: 'utf-8' } };
+): Promise<ReadableCsv> {
+  let path = file.path;
+  let readable = dialect;
+  if (dialect.encoding === 'latin-1') {
+    path = await ctx.utf8Copy(file.path);
+    readable = { ...dialect, encoding: 'utf-8' };
+  }
+  if (!file.facts.irregularLineBreaks) return { path, dialect: readable, setAside: new Map() };
+  const dest = ctx.scratchFile(file.path);
+  const copy = await setAsideStrayCarriageReturns(path, dest, {
+    delimiter: dialect.delimiter,
+    quote: dialect.quote,
+    escape: dialect.escape,
+    headerLines: dialect.header ? 1 : 0,
+    columns: dialect.columns.length,
+  });
+  return { path: copy.rewritten ? dest : path, dialect: readable, setAside: copy.setAside };
 }
 
 export interface StagedText {
@@ -76,7 +106,7 @@ export async function stageCsvText(
     const all = new Set<number>();
     for (let i = 0; i < res.rows; i++) all.add(i);
     const map = await recordLines(
-      file.path,
+      readable.path,
       dialect.quote,
       dialect.escape,
       headerLines,
@@ -98,6 +128,11 @@ export async function stageCsvText(
   const unreadable = [];
   for (const [line, rejects] of rejectsByLine(res.rejects)) {
     const first = rejects[0] as FileReject;
+    const aside = readable.setAside.get(line);
+    if (aside) {
+      unreadable.push({ line: aside.line, reason: aside.reason, text: aside.text });
+      continue;
+    }
     unreadable.push({
       line: rejectPhysical.get(line) ?? line,
       reason: [...new Set(rejects.map(readerReason))].join('; '),

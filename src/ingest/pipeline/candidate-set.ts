@@ -281,7 +281,8 @@ export class CandidateSet {
       fileIndex: batch.file.index,
       firstRow: this.rowCount,
       rows: res.rows,
-      path: batch.file.path,
+      // The file the reader read (a copy when rewritten: same lines, and what the reader saw).
+      path: batch.scan.path,
       facts: batch.file.facts,
       headerLines: batch.headerLines,
       rejectLines,
@@ -319,6 +320,18 @@ export class CandidateSet {
             )
           ).rejects;
     for (const line of rejectLines) {
+      const aside = batch.setAside?.get(line);
+      if (aside) {
+        const text = this.keepsText() ? aside.text : null;
+        this.unreadable.push({
+          fileIndex: batch.file.index,
+          line: aside.line,
+          reason: aside.reason,
+          text,
+          record: text !== null && batch.recordOf ? batch.recordOf(text) : null,
+        });
+        continue;
+      }
       const rejects = byLine.get(line) as FileReject[];
       const reject = rejects[0] as FileReject;
       const reason = [

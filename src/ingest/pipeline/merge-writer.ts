@@ -19,11 +19,17 @@ export interface MergeCounts {
  */
 export async function unordered<T>(run: RunState, write: () => Promise<T>): Promise<T> {
   await run.engine.exec('SET preserve_insertion_order = false');
+  let out: T;
   try {
-    return await write();
-  } finally {
-    await run.engine.exec('SET preserve_insertion_order = true');
+    out = await write();
+  } catch (e) {
+    // A failed statement aborts the transaction, so the reset fails too: the write's own error
+    // is the one to report (it was hidden behind "Current transaction is aborted").
+    await run.engine.exec('SET preserve_insertion_order = true').catch(() => undefined);
+    throw e;
   }
+  await run.engine.exec('SET preserve_insertion_order = true');
+  return out;
 }
 
 /**

@@ -194,6 +194,7 @@ export function genericSource(tableName: string): SourceDef<z.infer<typeof gener
           mode: 'replace',
           parse,
           typed,
+          setAside: readable.setAside,
           castReason: (column, value) => {
             const c = byHeader.get(column);
             return c ? readerTypeReason(c, value, parse) : `${column}: cannot read '${value}'`;
