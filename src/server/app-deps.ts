@@ -7,7 +7,8 @@ import type { QueryRequest, QueryResponse } from '../semantic/query/query-types.
 import type { DataRange } from '../workspace/data-range.js';
 import { dataRange } from '../workspace/data-range.js';
 import { queryRequestSchema } from './api-schemas.js';
-import { VIEWER_DIMENSIONS, roleAtLeast } from './auth/roles.js';
+import { viewerDimensionRefusal } from './auth/dimension-policy.js';
+import { roleAtLeast } from './auth/roles.js';
 import type { Scopes, TokenInfo } from './auth/token-store.js';
 import type { Labels } from './dimension-labels.js';
 import { dimensionLabels } from './dimension-labels.js';
@@ -81,14 +82,8 @@ export function createDeps(options: {
     answerQuery: async (auth, raw) => {
       const request = parseBody(queryRequestSchema, raw) as QueryRequest;
       if (!roleAtLeast(auth.role, 'analyst')) {
-        const adHoc = (request.by ?? []).find((d) => !VIEWER_DIMENSIONS.includes(d));
-        if (adHoc) {
-          throw new HttpError(
-            403,
-            'FORBIDDEN',
-            `splitting by ${adHoc} is an ad-hoc analysis and needs the analyst role; viewers split by ${VIEWER_DIMENSIONS.join(', ')}`,
-          );
-        }
+        const refusal = viewerDimensionRefusal(request, dictionary);
+        if (refusal) throw new HttpError(403, 'FORBIDDEN', refusal);
       }
       const hit = cache.has(QueryCache.key('query', auth.scopes, request));
       const res = await cachedQuery(auth.scopes, request);

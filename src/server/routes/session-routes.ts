@@ -2,6 +2,7 @@ import { DIMENSIONS } from '../../semantic/facts/fact-catalogue.js';
 import { kpiSummary } from '../../semantic/dictionary/kpi-report.js';
 import type { AppDeps, VitrineHono } from '../app-deps.js';
 import type { TokenInfo } from '../auth/token-store.js';
+import { kpiForRole } from '../kpi-disclosure.js';
 import { openApiDocument } from '../openapi-document.js';
 
 /** Who the caller is and what the workspace is: what the dashboard asks before any board. */
@@ -45,7 +46,7 @@ export function register(app: VitrineHono, deps: AppDeps): void {
     return c.json({
       me: me(auth),
       workspace: await workspaceInfo(auth),
-      kpis: dictionary.list().map(kpiSummary),
+      kpis: dictionary.list().map((e) => kpiForRole(kpiSummary(e), auth.role)),
     });
   });
 }
