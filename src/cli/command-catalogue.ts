@@ -135,6 +135,13 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/alert-command.js')).registerAlert,
   },
   {
+    name: 'report',
+    term: 'report',
+    description:
+      'reports: a board as a PDF with its headline figures, on demand or scheduled by e-mail',
+    load: async () => (await import('./commands/report-command.js')).registerReport,
+  },
+  {
     name: 'model',
     term: 'model',
     description:

@@ -24,6 +24,11 @@ import {
 import { AlertService } from '../goals/alerts/alert-service.js';
 import { BOARDS } from './dashboard-boards.js';
 import * as alertRoutes from './routes/alert-routes.js';
+import * as reportRoutes from './routes/report-routes.js';
+import { ReportService } from '../goals/reports/report-service.js';
+import { renderBoardPdf } from '../goals/reports/report-pdf.js';
+import { newLocalToken } from '../live/live-lock.js';
+import { allowLocalToken } from './auth/token-store.js';
 import * as dashboardRoutes from './routes/dashboard-routes.js';
 import * as eventsRoutes from './routes/events-routes.js';
 import * as ingestRoutes from './routes/ingest-routes.js';
@@ -61,8 +66,13 @@ export interface VitrineApp {
   /** Ends the warm-up after the query it is running (the server is closing). */
   stopWarmUp(): void;
   /** The workspace's alerts (src/goals/alerts); the server schedules and closes them. */
-  readonly alerts: AlertService;
-  /** Where messages link to, once the server knows its address (or vitrine.yaml says). */
+  readonly alerts: AlertService | null;
+  /** Scheduled reports (src/goals/reports); the server runs them when due. */
+  readonly reports: ReportService | null;
+  /**
+   * The server's own address, once it listens: reports print its dashboard, and messages link
+   * to it unless vitrine.yaml names the address recipients reach (notifications.dashboard_url).
+   */
   setDashboardUrl(url: string): void;
 }
 
@@ -90,19 +100,54 @@ export function createApp(options: AppOptions): VitrineApp {
   const audit = new AuditLog(workspace.dir, options.audit ?? DEFAULT_AUDIT_LIMITS);
   const warmUp = createCacheWarmUp(deps);
   let dashboardUrl: string | null = workspace.config.notifications?.dashboard_url ?? null;
-  const alerts = new AlertService({
-    dir: workspace.dir,
-    config: workspace.config,
-    dictionary: options.dictionary,
-    read: (fn) => workspace.read((engine) => fn(deps.queryContext({}, engine))),
-    message: () => ({
-      dashboardUrl,
-      boardOf: (kpi) =>
-        BOARDS.find((b) => b.tiles.includes(kpi))?.id ??
-        BOARDS.find((b) => JSON.stringify(b.charts).includes(`"${kpi}"`))?.id ??
-        'direction',
-    }),
-  });
+  let selfUrl: string | null = null;
+  const boardOf = (kpi: string) =>
+    BOARDS.find((b) => b.tiles.includes(kpi))?.id ??
+    BOARDS.find((b) => JSON.stringify(b.charts).includes(`"${kpi}"`))?.id ??
+    'direction';
+  // Alerts and reports keep journals with one writer: the server that writes the workspace. A
+  // second, read-only server on the same workspace leaves them to it.
+  const writes = workspace.live !== null;
+  const alerts = !writes
+    ? null
+    : new AlertService({
+        dir: workspace.dir,
+        config: workspace.config,
+        dictionary: options.dictionary,
+        read: (fn) => workspace.read((engine) => fn(deps.queryContext({}, engine))),
+        message: () => ({ dashboardUrl, boardOf }),
+      });
+  const reports = !writes
+    ? null
+    : new ReportService({
+        dir: workspace.dir,
+        config: workspace.config,
+        dictionary: options.dictionary,
+        read: (scope, fn) => workspace.read((engine) => fn(deps.queryContext(scope, engine))),
+        boardKpis: (board) => BOARDS.find((b) => b.id === board)?.tiles ?? null,
+        // The page signs in with a token of its own, as a viewer under the report's scope, valid
+        // while it prints.
+        render: async (scope, request) => {
+          if (!selfUrl || !options.staticDir) {
+            throw new HttpError(
+              503,
+              'NO_DASHBOARD',
+              'PDF reports print the dashboard: this server does not serve it (build it with npm run build)',
+            );
+          }
+          const token = newLocalToken();
+          const revoke = allowLocalToken(workspace.dir, token, {
+            role: 'viewer',
+            scopes: scope,
+            label: 'report printer',
+          });
+          try {
+            return await renderBoardPdf({ ...request, dashboardUrl: selfUrl, token });
+          } finally {
+            revoke();
+          }
+        },
+      });
   const app: VitrineHono = new Hono<AppEnv>();
 
   app.onError((err, c) => {
@@ -150,6 +195,7 @@ export function createApp(options: AppOptions): VitrineApp {
   modelRoutes.register(app, deps);
   goalRoutes.register(app, deps);
   alertRoutes.register(app, { ...deps, alerts });
+  reportRoutes.register(app, { ...deps, reports });
   qualityRoutes.register(app, deps);
   tokenRoutes.register(app, deps);
 
@@ -168,7 +214,9 @@ export function createApp(options: AppOptions): VitrineApp {
     warmUp: (cb) => warmUp.run(cb),
     stopWarmUp: () => warmUp.stop(),
     alerts,
+    reports,
     setDashboardUrl: (url) => {
+      selfUrl = url;
       dashboardUrl = workspace.config.notifications?.dashboard_url ?? url;
     },
   };

@@ -6,7 +6,7 @@ import { issueText } from './api-schemas.js';
 /** An answer with an HTTP status; thrown inside handlers, rendered by the error handler. */
 export class HttpError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 | 502 | 503,
     readonly code: string,
     message: string,
   ) {

@@ -8,6 +8,7 @@ import { findLiveServer, newLocalToken, removeLiveFile, writeLiveFile } from '..
 import { allowLocalToken, readSecret } from './auth/token-store.js';
 import type { AppOptions } from './app.js';
 import { createApp } from './app.js';
+import { startGoalScheduler } from './goal-scheduler.js';
 import { WorkspaceHandle } from './workspace-handle.js';
 
 export interface ServeOptions {
@@ -77,7 +78,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const workspace = writer
     ? await WorkspaceHandle.openWriter(options.workspaceDir)
     : await WorkspaceHandle.open(options.workspaceDir);
-  const { app, warmUp, stopWarmUp } = createApp({
+  const { app, warmUp, stopWarmUp, alerts, reports, setDashboardUrl } = createApp({
     workspace,
     dictionary: loadDictionary({ workspaceDir: workspace.dir }),
     secret,
@@ -105,6 +106,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     throw e;
   });
   const port = (server.address() as AddressInfo).port;
+  const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+  setDashboardUrl(url);
+  // Alerts and scheduled reports run in the workspace's writer only: one process records them.
+  const goals =
+    alerts && reports ? startGoalScheduler(alerts, reports, () => workspace.dataVersion) : null;
   const unannounce = writer ? announce(workspace.dir, options.host, port, options.version) : null;
   // In the background: the server answers at once, and the boards asked before are ready soon.
   let firstBoard!: (n: number) => void;
@@ -115,10 +121,13 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   return {
     warmedUp,
     firstBoardWarmed,
-    url: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`,
+    url,
     port,
     close: async () => {
       stopWarmUp();
+      await goals?.stop();
+      alerts?.close();
+      reports?.close();
       await warmedUp.catch(() => 0);
       await new Promise<void>((r) => server.close(() => r()));
       unannounce?.();

@@ -3,6 +3,8 @@
  * compared with and by how much, the window, the filters, and a link to the board showing the
  * same numbers. One text serves e-mail, webhooks and the dashboard feed.
  */
+import { formatChange, formatRelativeChange, formatValue } from '../../format/number-format.js';
+import type { ValueUnit } from '../../format/number-format.js';
 import type { KpiDictionary } from '../../semantic/dictionary/kpi-dictionary.js';
 import { effectiveWhere } from './alert-rule.js';
 import type { AlertRule } from './alert-rule.js';
@@ -67,41 +69,6 @@ const WORDS = {
   },
 } as const;
 
-export function formatKpiValue(
-  value: number | null,
-  unit: string,
-  ctx: Pick<MessageContext, 'reportingCurrency' | 'locale'>,
-): string {
-  if (value === null) return '—';
-  const locale = ctx.locale;
-  switch (unit) {
-    case 'currency':
-      return new Intl.NumberFormat(locale, {
-        style: 'currency',
-        currency: ctx.reportingCurrency,
-      }).format(value);
-    case 'ratio':
-      return new Intl.NumberFormat(locale, {
-        style: 'percent',
-        maximumFractionDigits: 1,
-        minimumFractionDigits: 1,
-      }).format(value);
-    case 'count':
-      return new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(value);
-    default:
-      return new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(value);
-  }
-}
-
-function formatChange(change: number, unit: 'pct' | 'points', locale: string): string {
-  const sign = change > 0 ? '+' : change < 0 ? '−' : '±';
-  const n = new Intl.NumberFormat(locale, {
-    maximumFractionDigits: 1,
-    minimumFractionDigits: 1,
-  }).format(Math.abs(change));
-  return unit === 'pct' ? `${sign}${n} %` : `${sign}${n} pts`;
-}
-
 /** A link to the board with the rule's window and filters, or null without a dashboard URL. */
 export function boardLink(rule: AlertRule, n: Notification, ctx: MessageContext): string | null {
   if (!ctx.dashboardUrl) return null;
@@ -122,17 +89,18 @@ export function boardLink(rule: AlertRule, n: Notification, ctx: MessageContext)
 export function alertMessage(rule: AlertRule, n: Notification, ctx: MessageContext): AlertMessage {
   const w = WORDS[rule.lang];
   const locale = rule.lang === 'fr' ? 'fr-FR' : ctx.locale.startsWith('fr') ? 'en-GB' : ctx.locale;
-  const fmtCtx = { reportingCurrency: ctx.reportingCurrency, locale };
+  const style = { currency: ctx.reportingCurrency, locale };
   const def = ctx.dictionary.has(rule.kpi) ? ctx.dictionary.get(rule.kpi).def : null;
   const kpiName = def ? def.name[rule.lang] : rule.kpi;
-  const unit = def?.unit ?? 'number';
+  const unit: ValueUnit = def?.unit ?? 'number';
+  const detail = def?.unit_detail;
   const e = n.evaluation;
   const where = effectiveWhere(rule);
   const filters = Object.entries(where)
     .filter(([, v]) => v.length > 0)
     .map(([d, v]) => `${d} = ${v.join(', ')}`)
     .join('; ');
-  const value = formatKpiValue(e.value, unit, fmtCtx);
+  const value = formatValue(e.value, unit, style, detail);
   const head = n.status === 'firing' ? w.firing : w.recovered;
   const subject =
     n.status === 'firing'
@@ -144,11 +112,14 @@ export function alertMessage(rule: AlertRule, n: Notification, ctx: MessageConte
   ];
   if (e.compared) {
     const label = w.vs[e.compared.label as keyof typeof w.vs] ?? e.compared.label;
-    const other = formatKpiValue(e.compared.value, unit, fmtCtx);
+    const other = formatValue(e.compared.value, unit, style, detail);
+    // Evaluations measure moves in % of the compared value or in points of a rate.
     const change =
-      e.compared.change !== null && e.compared.changeUnit
-        ? ` (${formatChange(e.compared.change, e.compared.changeUnit, locale)})`
-        : '';
+      e.compared.change === null || !e.compared.changeUnit
+        ? ''
+        : e.compared.changeUnit === 'pct'
+          ? ` (${formatRelativeChange(e.compared.change / 100, style)})`
+          : ` (${formatChange(e.compared.change / 100, 'ratio', style)})`;
     lines.push(`${w.compared} ${label}: ${other}${change}`);
   }
   if (e.detail) lines.push(e.detail);

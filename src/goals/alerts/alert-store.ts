@@ -1,19 +1,8 @@
-/**
- * The rules of a workspace (DIR/alerts/rules.json), written whole through a temporary file,
- * fsync and rename, so a crash leaves the old list or the new one, never half of either.
- */
+/** The rules of a workspace (DIR/alerts/rules.json), written whole and durably. */
 import { randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  writeSync,
-} from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeDurably } from '../durable-file.js';
 import { VitrineError } from '../../util/errors.js';
 import { parseAlertRuleInput } from './alert-rule.js';
 import type { AlertRule } from './alert-rule.js';
@@ -52,25 +41,6 @@ export function readAlertRules(workspaceDir: string): AlertRule[] {
       throw new VitrineError('ALERTS_UNREADABLE', `${path}: rule ${id}: ${(e as Error).message}`);
     }
   });
-}
-
-function writeDurably(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-  const dirFd = openSync(dirname(path), 'r');
-  try {
-    fsyncSync(dirFd);
-  } finally {
-    closeSync(dirFd);
-  }
 }
 
 export function writeAlertRules(workspaceDir: string, rules: readonly AlertRule[]): void {

@@ -25,6 +25,15 @@ function visibleRule(c: Context<AppEnv>, alerts: AlertService, id: string): Aler
   return rule;
 }
 
+/** A read-only server beside the workspace's writer: alerts and reports are the writer's. */
+export function notTheWriter(): never {
+  throw new HttpError(
+    409,
+    'NOT_THE_WRITER',
+    'alerts and reports are run by the server that writes this workspace; use that server',
+  );
+}
+
 const readerOf = (auth: TokenInfo) => `token:${auth.id}`;
 
 /**
@@ -34,9 +43,16 @@ const readerOf = (auth: TokenInfo) => `token:${auth.id}`;
  */
 export function register(
   app: VitrineHono,
-  deps: AppDeps & { readonly alerts: AlertService },
+  deps: AppDeps & { readonly alerts: AlertService | null },
 ): void {
-  const { alerts } = deps;
+  if (!deps.alerts) {
+    app.all('/api/alerts/*', () => notTheWriter());
+    app.all('/api/alerts', () => notTheWriter());
+    app.all('/api/notifications/*', () => notTheWriter());
+    app.all('/api/notifications', () => notTheWriter());
+    return;
+  }
+  const alerts = deps.alerts;
 
   app.get('/api/alerts', (c) => {
     const auth = requireRole(c, 'analyst');
