@@ -2,7 +2,7 @@ import type { Engine } from '../backends/engine.js';
 import { INTERNAL, ensureInternalTables } from '../ingest/internal-tables.js';
 import { ident } from '../ingest/sql-text.js';
 import { getTable } from '../model/model.js';
-import type { JournalEntry } from './event-journal.js';
+import type { JournalEntry } from '../util/append-journal.js';
 import type { LiveEvent } from './event-schemas.js';
 import { EVENT_TABLE, stageEvent } from './event-schemas.js';
 import type { IndexedRow } from './event-staging.js';

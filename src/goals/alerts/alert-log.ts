@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { EventJournal } from '../../live/event-journal.js';
+import { EventJournal } from '../../util/append-journal.js';
 import type { AlertChannel } from './alert-rule.js';
 import type { AlertEvaluation } from './alert-evaluator.js';
 

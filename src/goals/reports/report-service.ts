@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { EventJournal } from '../../live/event-journal.js';
+import { EventJournal } from '../../util/append-journal.js';
 import type { KpiDictionary } from '../../semantic/dictionary/kpi-dictionary.js';
 import type { QueryContext } from '../../semantic/query/query-runner.js';
 import { isoDate, parseIsoDate } from '../../time/civil-date.js';

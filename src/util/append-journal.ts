@@ -12,15 +12,15 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { VitrineError } from '../util/errors.js';
+import { VitrineError } from './errors.js';
 
 /**
- * The append-only journal of live events (DIR/live/journal/seg-NNNNNN.ndjson). Every record is
- * one line `{"seq":N,"sum":"…","rec":{…}}`: `seq` numbers records across segments (the applier
+ * An append-only, checksummed journal in segments (DIR/…/seg-NNNNNN.ndjson): live events
+ * (DIR/live/journal), the alert log and report runs. Every record is one line `{"seq":N,"sum":"…","rec":{…}}`: `seq` numbers records across segments (the applier
  * stores the last one it applied in the same transaction as the rows), `sum` is a checksum of the
  * record's own JSON text, so that a line torn by a crash is recognised instead of applied.
  * An append returns only once the bytes are on disk (fsync): that is when an event may be
- * acknowledged.
+ * acknowledged. One process appends: the workspace's writer.
  */
 
 export interface JournalEntry<R> {
