@@ -207,6 +207,68 @@ describe('analysis boards in Chromium', () => {
     await shot('analysis-cohorts');
   });
 
+  it('lost sales: the lost value and the first location as the model computes them', async () => {
+    await open('lost-sales');
+    const v = await apiValues('lost-sales');
+    const total = v['total'] as { lost_value: number };
+    expect(
+      Number(await page.locator('[data-lost-value]').getAttribute('data-lost-value')),
+    ).toBeCloseTo(total.lost_value, 6);
+    const first = (v['byLocation'] as { key: string; lost_units: number }[])[0];
+    expect(first).toBeDefined();
+    expect(Number(await cellValue('lost-sales-locations', 0, 'lost_units'))).toBeCloseTo(
+      first?.lost_units ?? NaN,
+      6,
+    );
+    await shot('analysis-lost-sales');
+  });
+
+  it('shrinkage: the shrink rate and the first category', async () => {
+    await open('shrinkage');
+    const v = await apiValues('shrinkage');
+    const total = v['total'] as { shrink_rate: number };
+    expect(
+      Number(await page.locator('[data-shrink-rate]').getAttribute('data-shrink-rate')),
+    ).toBeCloseTo(total.shrink_rate, 9);
+    const first = (v['byCategory'] as { key: string; net_loss_units: number }[])[0];
+    expect(await cellValue('shrinkage-categories', 0, 'key')).toBe(first?.key);
+    expect(Number(await cellValue('shrinkage-categories', 0, 'net_loss_units'))).toBe(
+      first?.net_loss_units,
+    );
+    await shot('analysis-shrinkage');
+  });
+
+  it('budget: the budget and each channel’s suggested spend', async () => {
+    await open('budget');
+    const v = await apiValues('budget');
+    expect(Number(await page.locator('[data-budget]').getAttribute('data-budget'))).toBeCloseTo(
+      v['budget'] as number,
+      6,
+    );
+    const channels = v['channels'] as { suggested_spend: number }[];
+    expect(await page.locator('[data-table="budget-channels"] tbody tr').count()).toBe(
+      channels.length,
+    );
+    expect(Number(await cellValue('budget-channels', 0, 'suggested_spend'))).toBeCloseTo(
+      channels[0]?.suggested_spend ?? NaN,
+      6,
+    );
+    await shot('analysis-budget');
+  });
+
+  it('paths: the most frequent next view', async () => {
+    await open('paths');
+    const v = await apiValues('paths');
+    expect(Number(await page.locator('[data-transitions]').getAttribute('data-transitions'))).toBe(
+      v['transitions'],
+    );
+    const pairs = v['pairs'] as { from: string; to: string; count: number }[];
+    expect(pairs.length).toBeLessThanOrEqual(50);
+    expect(await cellValue('paths-pairs', 0, 'from')).toBe(pairs[0]?.from);
+    expect(Number(await cellValue('paths-pairs', 0, 'count'))).toBe(pairs[0]?.count);
+    await shot('analysis-paths');
+  });
+
   it('data quality: the check report, stale KPIs counted as the API lists them', async () => {
     await open('quality');
     const res = await demo.call('/api/data-quality', { token: demo.tokens['analyst'] ?? null });

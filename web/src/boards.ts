@@ -33,5 +33,9 @@ export const ANALYSES = [
   'abtest',
   'promo',
   'cohorts',
+  'lost-sales',
+  'shrinkage',
+  'budget',
+  'paths',
 ] as const satisfies readonly MessageKey[];
 export type AnalysisId = (typeof ANALYSES)[number];

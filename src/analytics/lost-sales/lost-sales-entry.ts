@@ -1,4 +1,5 @@
 import type { ModelEntry } from '../analytic-model.js';
+import { BOARD_HEAD, num, rows } from '../dashboard-view.js';
 import { lostSalesModel } from './lost-sales-model.js';
 
 /** The lost-sales model as the CLI, the API and the docs show it. */
@@ -11,4 +12,15 @@ export const lostSalesEntry: ModelEntry = {
     'vitrine model lost-sales --workspace ./demo',
     'vitrine model lost-sales --input stock-days.csv --format json',
   ],
+  dashboard: (values) => {
+    // One row per SKU and location is thousands; a board shows the largest losses.
+    const all = rows(values['bySkuLocation']);
+    return {
+      ...values,
+      bySkuLocation: [...all]
+        .sort((a, b) => (num(b['lost_value']) ?? 0) - (num(a['lost_value']) ?? 0))
+        .slice(0, BOARD_HEAD),
+      bySkuLocation_total: all.length,
+    };
+  },
 };

@@ -1,4 +1,5 @@
 import type { ModelEntry } from '../analytic-model.js';
+import { BOARD_HEAD, rows } from '../dashboard-view.js';
 import { pathsModel } from './paths-model.js';
 
 /** The paths model as the CLI, the API and the docs show it. */
@@ -11,4 +12,14 @@ export const pathsEntry: ModelEntry = {
     'vitrine model paths --workspace ./demo',
     'vitrine model paths --input views.csv --format json',
   ],
+  dashboard: (values) => {
+    // Pairs come most frequent first; a board shows the head of both lists.
+    const pairs = rows(values['pairs']);
+    return {
+      ...values,
+      pairs: pairs.slice(0, BOARD_HEAD),
+      pairs_total: pairs.length,
+      byProduct: rows(values['byProduct']).slice(0, BOARD_HEAD),
+    };
+  },
 };
