@@ -9,7 +9,7 @@
  */
 import { VitrineError } from '../util/errors.js';
 import { civil, epochDay, isoDate, isoWeekday } from './civil-date.js';
-import type { Calendar, WeekStart } from './calendar.js';
+import type { Calendar, WeekStart } from './calendar-types.js';
 import { assertCalendarGrain } from './grain.js';
 import type { CalendarGrain } from './grain.js';
 import { walkPeriods } from './period.js';
