@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { findLiveServer } from '../live/live-lock.js';
+import { remoteWorkspace } from '../live/remote-engine.js';
 import type { OpenOptions, Workspace } from '../workspace/workspace.js';
 import { openWorkspace, resolveWorkspaceDir } from '../workspace/workspace.js';
 
@@ -15,7 +17,10 @@ export async function withWorkspace<T>(
   options: OpenOptions,
   fn: (ws: Workspace) => Promise<T>,
 ): Promise<T> {
-  const ws = await openWorkspace(resolveWorkspaceDir(flag), options);
+  const dir = resolveWorkspaceDir(flag);
+  // A server owns the database while it runs: reads go through it (src/live/remote-engine.ts).
+  const server = options.readOnly && !options.engine ? findLiveServer(dir) : null;
+  const ws = server ? remoteWorkspace(dir, server) : await openWorkspace(dir, options);
   try {
     return await fn(ws);
   } finally {

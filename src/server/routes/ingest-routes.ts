@@ -34,6 +34,18 @@ const ingestSchema = z.object({
 
 const targetsLoadSchema = z.object({ file: absolutePath });
 
+const sqlSchema = z.object({
+  sql: z.string().min(1),
+  params: z
+    .union([
+      z.array(z.union([z.string(), z.number(), z.boolean(), z.null()])),
+      z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+    ])
+    .optional(),
+  /** A user's statement (`vitrine sql`): checked to be a read before it runs. */
+  user: z.boolean().optional(),
+});
+
 /**
  * The write commands of the CLI, run by the server that owns the workspace (`vitrine ingest` and
  * `vitrine targets load` hand their work over when a server runs). They name files on the
@@ -73,6 +85,18 @@ export function register(app: VitrineHono, deps: AppDeps): void {
       ),
     );
     return c.json(report);
+  });
+
+  // The reads of CLI commands beside the server (src/live/remote-engine.ts), each in a
+  // transaction of its own that is rolled back: they see a committed state and change nothing.
+  app.post('/api/local/sql', async (c) => {
+    const auth = requireRole(c, 'admin');
+    requireLocal(auth, 'POST /api/local/sql');
+    const body = parseBody(sqlSchema, await jsonBody(c));
+    const res = await workspace.read((engine) =>
+      body.user ? engine.runReadOnly(body.sql) : engine.run(body.sql, body.params),
+    );
+    return c.json(res);
   });
 
   app.post('/api/targets/load', async (c) => {
