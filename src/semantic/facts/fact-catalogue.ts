@@ -160,6 +160,11 @@ export const FACTS: readonly FactDef[] = [
     times: {
       delivered: { column: 'shipments.delivered_at', kind: 'timestamp' },
       ordered: { column: 'orders.ordered_at', kind: 'timestamp' },
+      // The day a shipment falls due: the customer's promise, else the carrier's.
+      promised: {
+        column: 'coalesce(orders.promised_delivery_at, shipments.promised_at)',
+        kind: 'timestamp',
+      },
     },
     location: 'shipments.warehouse_id',
   },
