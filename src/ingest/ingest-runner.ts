@@ -13,9 +13,15 @@ import type { CsvFlags } from './csv/csv-dialect.js';
 import { transcodeToUtf8 } from './csv/transcode.js';
 import type { FileFacts } from './file-scan.js';
 import { NO_FILE, scanFile } from './file-scan.js';
-import { registerProvisional, resolveIdentities } from './identity/identity-resolver.js';
+import { resolveIdentities } from './identity/identity-resolver.js';
 import { INTERNAL, ensureInternalTables } from './internal-tables.js';
 import { recordRun } from './load-log/load-log.js';
+import {
+  markReleased,
+  runSample,
+  stageReleasable,
+  tablesWithHeldRecords,
+} from './quarantine/quarantine-writer.js';
 import { workspaceSalt } from './personal/workspace-salt.js';
 import type { TableCounts } from './pipeline/candidate-set.js';
 import { CandidateSet, emptyCounts } from './pipeline/candidate-set.js';
@@ -26,6 +32,7 @@ import { resolveSource, sourceConfig } from './source-registry.js';
 import { constant, ident } from './sql-text.js';
 import type { ParseOptions } from './validate/column-rules.js';
 import { heldReferences } from './validate/reference-rules.js';
+import { ingestRulesOf } from './validate/table-ingest-rules.js';
 
 export interface IngestRequest {
   /** A connector (shopify, woocommerce, magento, pos, ga4, mapping) or a model table. */
@@ -185,12 +192,7 @@ async function releaseHeld(run: RunState, table: TableDef): Promise<ReleasedCoun
     )
     .join(' AND ');
   const rel = run.tempName(`held_${table.name}`);
-  const cols = table.columns.map(
-    (c) => `json_extract_string(q.record, ${constant(`$.${c.name}`)}) AS ${ident(c.name)}`,
-  );
-  await run.engine.exec(
-    `CREATE TEMPORARY TABLE ${ident(rel)} AS SELECT q.run_id AS _qrun, q.seq AS _qseq, q.line AS _line, q.file AS _qfile, q.merge_mode AS _mode, CAST(NULL AS INTEGER) AS _fileidx, ${cols.join(', ')} FROM ${INTERNAL.quarantine} q WHERE q.status = 'held' AND q.table_name = ${constant(table.name)} AND ${conds}`,
-  );
+  await stageReleasable(run, rel, table, conds);
   const n = await run.count(`SELECT count(*) FROM ${ident(rel)}`);
   if (n === 0) return zeroReleased();
   const paths = await run.run(`SELECT DISTINCT _qfile AS f FROM ${ident(rel)}`);
@@ -232,10 +234,7 @@ async function releaseHeld(run: RunState, table: TableDef): Promise<ReleasedCoun
     out.duplicates += m.unchanged + (await set.countDuplicates());
     out.quarantined += q.quarantined;
   }
-  await run.change(
-    `UPDATE ${INTERNAL.quarantine} AS q SET status = 'released', released_run = $1 FROM ${ident(rel)} r WHERE q.run_id = r._qrun AND q.seq = r._qseq`,
-    [run.runId],
-  );
+  await markReleased(run, rel);
   return out;
 }
 
@@ -378,13 +377,7 @@ export async function ingest(ws: Workspace, request: IngestRequest): Promise<Ing
         await set.markDuplicates();
         progress.done();
       }
-      const heldTables = new Set(
-        (
-          await engine.run(
-            `SELECT DISTINCT table_name FROM ${INTERNAL.quarantine} WHERE status = 'held'`,
-          )
-        ).rows.map((r) => String(r['table_name'])),
-      );
+      const heldTables = await tablesWithHeldRecords(engine);
       const reports: TableReport[] = [];
       for (const table of TABLES) {
         const released = heldTables.has(table.name)
@@ -405,7 +398,8 @@ export async function ingest(ws: Workspace, request: IngestRequest): Promise<Ing
         }
         const mode = set.mode ?? 'replace';
         progress.start(`checking references of ${table.name}`, 0);
-        await set.checkOrderTotals(sets.get('order_lines'));
+        const rules = ingestRulesOf(table.name);
+        await rules.checkAcrossTables?.(run, set, sets);
         await set.holdOrphans();
         progress.done();
         progress.start(`quarantining ${table.name}`, 0);
@@ -413,9 +407,7 @@ export async function ingest(ws: Workspace, request: IngestRequest): Promise<Ing
         const q = await set.quarantine(mode);
         progress.done();
         const m = await mergeCandidates(run, set, mode);
-        if (table.name === 'customers' && source.name !== table.name) {
-          await registerProvisional(run, set.relation);
-        }
+        await rules.afterMerge?.(run, set, source.name);
         const counts: TableCounts = {
           read: await set.countAll(),
           loaded: m.loaded,
@@ -447,10 +439,7 @@ export async function ingest(ws: Workspace, request: IngestRequest): Promise<Ing
         tables: reports,
         loaded: todo,
       });
-      const sample = await engine.run(
-        `SELECT table_name, file, line, reason FROM ${INTERNAL.quarantine} WHERE run_id = $1 ORDER BY seq LIMIT 10`,
-        [runId],
-      );
+      const sample = await runSample(engine, runId);
       await run.dropTemps();
       const report: IngestReport = {
         runId,
@@ -461,12 +450,7 @@ export async function ingest(ws: Workspace, request: IngestRequest): Promise<Ing
         identitiesMerged,
         notes,
         warnings,
-        quarantineSample: sample.rows.map((r) => ({
-          table: r['table_name'] === null ? null : String(r['table_name']),
-          file: String(r['file']),
-          line: r['line'] === null ? null : Number(r['line']),
-          reason: String(r['reason']),
-        })),
+        quarantineSample: sample,
         seconds: (Date.now() - started) / 1000,
       };
       if (request.dryRun) throw new DryRunRollback(report);

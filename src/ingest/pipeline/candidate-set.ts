@@ -9,7 +9,13 @@ import { ParamList, constant, ident } from '../sql-text.js';
 import { candidateSelect } from '../validate/record-projection.js';
 import type { HeldReference } from '../validate/reference-rules.js';
 import { heldReferences } from '../validate/reference-rules.js';
-import { tolerance } from '../validate/row-rules.js';
+import {
+  heldCount,
+  quarantineRefused,
+  quarantineUnreadable,
+  stageRefusedParents,
+} from '../quarantine/quarantine-writer.js';
+import type { UnreadableLine } from '../quarantine/quarantine-writer.js';
 import { unordered } from './merge-writer.js';
 import type { RunState } from './run-state.js';
 
@@ -29,14 +35,7 @@ interface OrderedSegment {
 /** Stands for the engine's file scan in a statement built before the engine writes it. */
 const FROM_TOKEN = '__vitrine_scan__';
 
-interface Unreadable {
-  readonly fileIndex: number;
-  readonly line: number;
-  readonly reason: string;
-  readonly text: string | null;
-  /** The line's values as JSON of model columns, when they could be split. */
-  readonly record?: string | null;
-}
+type Unreadable = UnreadableLine;
 
 /** The reconciliation of one table in one run: read = loaded + updated + duplicates + quarantined. */
 export interface TableCounts {
@@ -190,11 +189,7 @@ export class CandidateSet {
     const target = ident(this.table.name);
     if ((await this.run.count(`SELECT count(*) FROM (SELECT 1 FROM ${target} LIMIT 1)`)) > 0)
       return false;
-    const held = await this.run.count(
-      `SELECT count(*) FROM ${INTERNAL.quarantine} WHERE status = 'held' AND table_name = $1`,
-      [this.table.name],
-    );
-    if (held > 0) return false;
+    if ((await heldCount(this.run, this.table.name)) > 0) return false;
     if (this.linkedCustomerColumn()) {
       const merged = await this.run.count(
         `SELECT count(*) FROM ${INTERNAL.identityLinks} WHERE customer_id <> customer_key`,
@@ -425,6 +420,11 @@ export class CandidateSet {
     }
   }
 
+  /** Records were staged in the candidate relation (not only written directly, or unreadable). */
+  get staged(): boolean {
+    return this.created;
+  }
+
   get hasInput(): boolean {
     return this.created || this.unreadable.length > 0;
   }
@@ -508,30 +508,8 @@ export class CandidateSet {
   }
 
   /** The JSON text of a record refused after typing (its values as text; personal ones hashed). */
-  private rawJson(a: string): string {
+  rawJson(a: string): string {
     return `json_object(${this.table.columns.map((c) => `${constant(c.name)}, CAST(${a}.${ident(c.name)} AS VARCHAR)`).join(', ')})`;
-  }
-
-  /**
-   * Orders whose lines come in the same load must agree with them: subtotal = Σ quantity ×
-   * unit_price and discount_total = Σ discount_amount, within the tolerance. Lines refused for
-   * their own reasons are not counted, so their order is refused too (and says why).
-   */
-  async checkOrderTotals(lines: CandidateSet | undefined): Promise<void> {
-    if (this.table.name !== 'orders' || !this.created || !lines?.created) return;
-    const sums = `SELECT order_id, sum(quantity * unit_price) AS lines_subtotal, sum(discount_amount) AS lines_discount, count(*) AS n FROM ${ident(lines.relation)} WHERE _reason IS NULL AND NOT _dup GROUP BY order_id`;
-    const all = `SELECT order_id, count(*) AS n FROM ${ident(lines.relation)} WHERE NOT _dup GROUP BY order_id`;
-    await this.run.change(
-      `UPDATE ${this.rel()} AS o SET _reason = concat_ws('; ',
-         CASE WHEN abs(o.subtotal - coalesce(s.lines_subtotal, 0)) > ${tolerance('o.subtotal')} THEN 'subtotal: ' || CAST(o.subtotal AS VARCHAR) || ' differs from its lines (' || CAST(coalesce(s.lines_subtotal, 0) AS DECIMAL(18,2)) || ')' END,
-         CASE WHEN abs(o.discount_total - coalesce(s.lines_discount, 0)) > ${tolerance('o.discount_total')} THEN 'discount_total: ' || CAST(o.discount_total AS VARCHAR) || ' differs from its lines (' || CAST(coalesce(s.lines_discount, 0) AS DECIMAL(18,2)) || ')' END,
-         CASE WHEN a.n > coalesce(s.n, 0) THEN CAST(a.n - coalesce(s.n, 0) AS VARCHAR) || ' of its ' || CAST(a.n AS VARCHAR) || ' lines refused' END),
-         _raw = ${this.rawJson('o')}
-       FROM (${all}) a LEFT JOIN (${sums}) s ON s.order_id = a.order_id
-       WHERE o.order_id = a.order_id AND o._reason IS NULL AND NOT o._dup
-         AND (abs(o.subtotal - coalesce(s.lines_subtotal, 0)) > ${tolerance('o.subtotal')}
-           OR abs(o.discount_total - coalesce(s.lines_discount, 0)) > ${tolerance('o.discount_total')})`,
-    );
   }
 
   /**
@@ -557,9 +535,7 @@ export class CandidateSet {
       const orphans = await this.orphanValues(this.rel(), ref, 'c._reason IS NULL AND NOT c._dup');
       if (orphans === 0) continue;
       const qk = this.run.tempName(`qparents_${ref.parent}`);
-      await this.run.engine.exec(
-        `CREATE TEMPORARY TABLE ${ident(qk)} AS SELECT json_extract_string(q.record, ${constant(`$.${ref.parentColumn}`)}) AS k, min(q.file) AS file, min(q.line) AS line FROM ${INTERNAL.quarantine} q WHERE q.run_id = ${this.run.runId} AND q.table_name = ${constant(ref.parent)} AND q.status IN ('open', 'held') GROUP BY 1`,
-      );
+      await stageRefusedParents(this.run, qk, ref.parent, ref.parentColumn);
       await this.run.change(
         `UPDATE ${this.rel()} AS c SET _held = true, _reason = ${constant(`${ref.column}: ${ref.noun} `)} || c.${col} || ' was refused (' || regexp_extract(qk.file, '[^/\\\\]+$') || ' line ' || coalesce(CAST(qk.line AS VARCHAR), '?') || '); held until a valid one arrives', _raw = ${this.rawJson('c')} FROM ${ident(qk)} qk WHERE qk.k = c.${col} AND ${pending}`,
       );
@@ -654,41 +630,11 @@ export class CandidateSet {
 
   /** Refused records into the quarantine, each with its reason, file and line. */
   async quarantine(mode: MergeMode): Promise<{ quarantined: number; held: number }> {
-    let quarantined = 0;
-    let held = 0;
-    const files = ident(this.run.filesTable);
-    if (this.created) {
-      const n = await this.run.count(
-        `SELECT count(*) FROM ${this.rel()} WHERE _reason IS NOT NULL`,
-      );
-      if (n > 0) {
-        const base = this.run.reserveSeq(n);
-        await this.run.change(
-          `INSERT INTO ${INTERNAL.quarantine} SELECT $1, $2 + row_number() OVER (ORDER BY c._file, c._line), $3, $4, f.path, c._line, c._reason, c._raw, CASE WHEN c._held THEN 'held' ELSE 'open' END, $5, NULL FROM ${this.rel()} c JOIN ${files} f ON f.idx = c._file WHERE c._reason IS NOT NULL`,
-          [this.run.runId, base, this.run.source, this.table.name, mode],
-        );
-        quarantined += n;
-        held += await this.run.count(`SELECT count(*) FROM ${this.rel()} WHERE _held`);
-      }
-    }
-    if (this.unreadable.length > 0) {
-      const u = this.run.tempName('unreadable');
-      await this.run.engine.exec(
-        `CREATE TEMPORARY TABLE ${ident(u)} (file_idx INTEGER, line BIGINT, reason VARCHAR, text VARCHAR, record VARCHAR)`,
-      );
-      await this.run.engine.appendRows(
-        u,
-        ['file_idx', 'line', 'reason', 'text', 'record'],
-        this.unreadable.map((r) => [r.fileIndex, r.line, r.reason, r.text, r.record ?? null]),
-      );
-      const base = this.run.reserveSeq(this.unreadable.length);
-      await this.run.change(
-        `INSERT INTO ${INTERNAL.quarantine} SELECT $1, $2 + row_number() OVER (ORDER BY u.file_idx, u.line), $3, $4, f.path, u.line, u.reason, CASE WHEN u.record IS NOT NULL THEN u.record WHEN u.text IS NULL THEN NULL ELSE json_object('line', u.text) END, 'open', $5, NULL FROM ${ident(u)} u JOIN ${files} f ON f.idx = u.file_idx`,
-        [this.run.runId, base, this.run.source, this.table.name, mode],
-      );
-      quarantined += this.unreadable.length;
-    }
-    return { quarantined, held };
+    const refused = this.created
+      ? await quarantineRefused(this.run, this.relation, this.table.name, mode)
+      : { quarantined: 0, held: 0 };
+    const unreadable = await quarantineUnreadable(this.run, this.table.name, mode, this.unreadable);
+    return { quarantined: refused.quarantined + unreadable, held: refused.held };
   }
 
   async countAll(): Promise<number> {
