@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { alertRuleInputSchema } from '../goals/alerts/alert-rule.js';
+import { reportInputSchema, reportRenderSchema } from '../goals/reports/report-service.js';
 import {
   explainRequestSchema,
   modelRunSchema,
@@ -35,7 +37,7 @@ const ERROR = {
 };
 
 const MONEY_NOTE =
-  "Money (KPIs of unit currency) is a JSON number rounded to the reporting currency's minor unit, written as its exact decimal (547666.75; changes computed in minor units: 624.1). Ratios are fractions at full precision (0.0372 is 3.72 %).";
+  "Money amounts (KPIs of unit currency that add up: sales, refunds, stock value) are JSON numbers rounded to the reporting currency's minor unit, written as their exact decimal (547666.75; changes computed in minor units: 624.1). Ratios, money per something included (AOV, CLV, sales per m²), are numbers at full precision (a conversion of 0.0372 is 3.72 %)";
 
 const COMPARISON = {
   type: 'object',
@@ -202,6 +204,80 @@ const OPS: Record<string, Partial<Record<'get' | 'post' | 'put' | 'delete', Op>>
     },
   },
   '/api/sources': { get: { summary: 'The KPI × source-system matrix', role: 'viewer' } },
+  '/api/alerts': {
+    get: { summary: 'Alert rules within the token scope', role: 'analyst' },
+    post: {
+      summary:
+        'Adds an alert rule under the token scope; it is run once first (an unknown KPI, a dimension that does not apply or an unknown objective is a 400) and the answer says how it stands now',
+      role: 'analyst',
+      body: alertRuleInputSchema,
+    },
+  },
+  '/api/alerts/{id}': {
+    delete: {
+      summary: 'Removes a rule (404 outside the token scope)',
+      role: 'analyst',
+      params: [{ name: 'id', in: 'path', required: true, description: 'rule id' }],
+    },
+  },
+  '/api/alerts/{id}/test': {
+    post: {
+      summary: 'Evaluates a rule now without notifying',
+      role: 'analyst',
+      params: [{ name: 'id', in: 'path', required: true, description: 'rule id' }],
+    },
+  },
+  '/api/alerts/log': {
+    get: {
+      summary: 'Deliveries of the rules in scope: sent, pending retry (next attempt) or failed',
+      role: 'analyst',
+    },
+  },
+  '/api/notifications': {
+    get: {
+      summary:
+        "The dashboard's alert feed for the token scope, newest first, with the unread count",
+      role: 'viewer',
+    },
+  },
+  '/api/notifications/read': {
+    post: { summary: 'Marks the feed read for this token', role: 'viewer' },
+  },
+  '/api/reports': {
+    get: {
+      summary: 'Scheduled reports within the token scope, with next and last runs',
+      role: 'analyst',
+    },
+    post: {
+      summary: 'Schedules a report (cron in the workspace time zone) under the token scope',
+      role: 'analyst',
+      body: reportInputSchema,
+    },
+  },
+  '/api/reports/{id}': {
+    delete: {
+      summary: 'Removes a scheduled report',
+      role: 'analyst',
+      params: [{ name: 'id', in: 'path', required: true, description: 'schedule id' }],
+    },
+  },
+  '/api/reports/{id}/run': {
+    post: {
+      summary: 'Runs a scheduled report now (renders and sends it)',
+      role: 'analyst',
+      params: [{ name: 'id', in: 'path', required: true, description: 'schedule id' }],
+    },
+  },
+  '/api/reports/render': {
+    post: {
+      summary:
+        'Prints a board to PDF under the token scope (Chromium); ?format=json returns the headline figures and the PDF in base64',
+      role: 'viewer',
+      body: reportRenderSchema,
+      response: 'application/pdf',
+      params: [{ name: 'format', in: 'query', required: false, description: 'json' }],
+    },
+  },
   '/api/tokens': {
     get: { summary: 'API tokens (never their secret)', role: 'admin' },
     post: { summary: 'Creates a token (shown once)', role: 'admin', body: tokenCreateSchema },

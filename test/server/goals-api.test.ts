@@ -86,6 +86,35 @@ describe('alert rules over the API', () => {
   });
 });
 
+describe('the OpenAPI document', () => {
+  it('describes every alert, notification and report endpoint with its role', async () => {
+    const doc = (await (await demo.call('/api/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { 'x-vitrine-role': string }>>;
+    };
+    const roles = Object.fromEntries(
+      Object.entries(doc.paths)
+        .filter(([p]) => /^\/api\/(alerts|notifications|reports)/.test(p))
+        .flatMap(([p, ops]) =>
+          Object.entries(ops).map(([m, op]) => [`${m} ${p}`, op['x-vitrine-role']]),
+        ),
+    );
+    expect(roles).toEqual({
+      'get /api/alerts': 'analyst',
+      'post /api/alerts': 'analyst',
+      'delete /api/alerts/{id}': 'analyst',
+      'post /api/alerts/{id}/test': 'analyst',
+      'get /api/alerts/log': 'analyst',
+      'get /api/notifications': 'viewer',
+      'post /api/notifications/read': 'viewer',
+      'get /api/reports': 'analyst',
+      'post /api/reports': 'analyst',
+      'delete /api/reports/{id}': 'analyst',
+      'post /api/reports/{id}/run': 'analyst',
+      'post /api/reports/render': 'viewer',
+    });
+  });
+});
+
 describe('reports', () => {
   it('prints the direction board to a PDF holding the period and its figures', async () => {
     const res = await demo.call('/api/reports/render?format=json', {

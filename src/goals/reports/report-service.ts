@@ -44,6 +44,18 @@ export const reportInputSchema = z
   })
   .strict();
 
+const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD');
+
+/** An on-demand report: a schedule's fields without recipients or timing, or a custom range. */
+export const reportRenderSchema = reportInputSchema
+  .omit({ recipients: true, cron: true })
+  .extend({ from: isoDay.optional(), to: isoDay.optional() })
+  .strict()
+  .refine((r) => (r.from === undefined) === (r.to === undefined), {
+    message: 'give both from and to, or neither (then the period rule applies)',
+    path: ['to'],
+  });
+
 export interface ReportSchedule extends z.output<typeof reportInputSchema> {
   readonly id: string;
   readonly scope: Readonly<Record<string, readonly string[]>>;

@@ -1,22 +1,10 @@
 import type { Context } from 'hono';
-import { z } from 'zod';
 import type { ReportSchedule, ReportService } from '../../goals/reports/report-service.js';
-import { reportInputSchema } from '../../goals/reports/report-service.js';
+import { reportRenderSchema } from '../../goals/reports/report-service.js';
 import type { AppDeps, AppEnv, VitrineHono } from '../app-deps.js';
 import { requireRole } from '../auth/auth-guards.js';
 import { HttpError, jsonBody, parseBody } from '../http-errors.js';
 import { notTheWriter, ruleWithinScope } from './alert-routes.js';
-
-/** An on-demand report: a schedule's fields without recipients or timing. */
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD');
-const renderSchema = reportInputSchema
-  .omit({ recipients: true, cron: true })
-  .extend({ from: day.optional(), to: day.optional() })
-  .strict()
-  .refine((r) => (r.from === undefined) === (r.to === undefined), {
-    message: 'give both from and to, or neither (then the period rule applies)',
-    path: ['to'],
-  });
 
 function visibleSchedule(c: Context<AppEnv>, reports: ReportService, id: string): ReportSchedule {
   const auth = c.get('auth');
@@ -43,7 +31,7 @@ export function register(
 
   app.post('/api/reports/render', async (c) => {
     const auth = c.get('auth');
-    const body = parseBody(renderSchema, await jsonBody(c));
+    const body = parseBody(reportRenderSchema, await jsonBody(c));
     c.set('detail', { board: body.board, period: body.period });
     const { from, to, ...rest } = body;
     const report = await reports.render(
