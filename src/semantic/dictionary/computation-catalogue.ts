@@ -142,7 +142,15 @@ export const KNOWN_RECIPES: readonly RecipeSpec[] = [
     name: 'nrr',
     definition:
       'Let C be the customers with at least one non-cancelled non-fraud order in the same period one year earlier. nrr = kpi(P) of customers in C / kpi(P one year earlier) of customers in C, kpi attributed to customers as in clv_historical. New customers of P are left out of the numerator by construction.',
-    params: { kpi: kpi('the revenue KPI retained') },
+    params: {
+      kpi: kpi('the revenue KPI retained'),
+      min_days: {
+        kind: 'int',
+        required: false,
+        description:
+          'shortest period answered: a shorter one is null with a warning (not enough data)',
+      },
+    },
     reads: ['orders', 'customers'],
   },
   {

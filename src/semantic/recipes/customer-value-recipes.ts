@@ -2,7 +2,7 @@ import type { Row } from '../../backends/engine.js';
 import type { RoleRange } from '../plan/query-plan.js';
 import type { Recipe, RecipeValue } from './recipe.js';
 import { compileKpiSubPlan, firstDataDay } from './kpi-sub-plan.js';
-import { stringParam } from './recipe-params.js';
+import { intParam, stringParam } from './recipe-params.js';
 import {
   answerRanges,
   mapRanges,
@@ -99,6 +99,13 @@ export const nrrRecipe: Recipe = {
       else entry.den = row;
       parts.set(key, entry);
     }
+    // The same few days a year apart rarely hold a customer's purchases twice: below min_days a
+    // period's NRR reads as churn that is not there (7 % on 6 days), so it is not answered.
+    const minDays = ctx.params['min_days'] === undefined ? 0 : intParam(ctx, 'min_days', 1);
+    const short = new Set<string>();
+    for (const r of ranges) {
+      if (r.end - r.start + 1 < minDays) short.add(`${r.role}|${r.periodKey}`);
+    }
     const values: RecipeValue[] = [];
     for (const [key, p] of parts) {
       if (!p.den) continue;
@@ -110,8 +117,16 @@ export const nrrRecipe: Recipe = {
         periodKey,
         hour: null,
         dims: rowDims(ctx.plan.dims, p.row),
-        value: before === null || before === 0 || now === null ? null : now / before,
+        value:
+          before === null || before === 0 || now === null || short.has(`${role}|${periodKey}`)
+            ? null
+            : now / before,
       });
+    }
+    if (short.size > 0) {
+      ctx.warn(
+        `KPI ${ctx.kpi.def.id}: not enough data for ${short.size} period(s) shorter than ${minDays} days; their value is null (ask for a longer period or a coarser grain)`,
+      );
     }
     return withEmptyPeriods(ctx, values, null);
   },

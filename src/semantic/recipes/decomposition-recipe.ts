@@ -45,9 +45,9 @@ export const decompositionRecipe: Recipe = {
         continue;
       }
       const run = await readModelOutput(ctx.engine, f.model, f.output ?? id);
-      if ('missing' in run) fromModels.push(`${id} (model ${f.model}: ${run.missing})`);
+      if ('missing' in run) fromModels.push(`${id} (model ${f.model}): ${run.missing}`);
       else if (daily)
-        fromModels.push(`${id} (model ${f.model}: its stored run is daily, not ${daily})`);
+        fromModels.push(`${id} (model ${f.model}): its stored run is daily, not ${daily}`);
       else stored.push({ id, run });
     }
     if (fromModels.length > 0) {
