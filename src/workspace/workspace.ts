@@ -5,7 +5,13 @@ import { createCanonicalTables } from '../backends/backend-registry.js';
 import { openEngine } from '../backends/backend-registry.js';
 import { VitrineError } from '../util/errors.js';
 import type { WorkspaceConfig } from './workspace-config.js';
-import { CONFIG_FILE, defaultConfig, readConfig, writeConfig } from './workspace-config.js';
+import {
+  CONFIG_FILE,
+  defaultConfig,
+  readConfig,
+  workspaceConfigSchema,
+  writeConfig,
+} from './workspace-config.js';
 
 export interface Workspace {
   readonly dir: string;
@@ -35,11 +41,63 @@ export function isWorkspace(dir: string): boolean {
 }
 
 /** Creates a workspace: its config file and its database with every table of the model. */
-export async function initWorkspace(
-  dir: string,
-  options: { name?: string; currency?: string; force?: boolean } = {},
-): Promise<Workspace> {
+export interface InitOptions {
+  readonly name?: string | undefined;
+  /** Reporting currency, ISO 4217 (EUR by default). */
+  readonly currency?: string | undefined;
+  /** IANA time zone of the business: local days, and timestamps written without an offset. */
+  readonly timezone?: string | undefined;
+  readonly locale?: string | undefined;
+  readonly force?: boolean | undefined;
+}
+
+/**
+ * The config of a new workspace, each option checked before anything is written: a wrong time
+ * zone would silently move orders between days and months.
+ */
+function initialConfig(name: string, options: InitOptions): WorkspaceConfig {
+  const config = defaultConfig(name);
+  if (options.currency !== undefined) {
+    const code = options.currency.trim().toUpperCase();
+    if (!/^[A-Z]{3}$/.test(code)) {
+      throw new VitrineError(
+        'BAD_OPTION',
+        `--currency: '${options.currency}' is not an ISO 4217 code such as EUR`,
+      );
+    }
+    config.reporting_currency = code;
+  }
+  if (options.timezone !== undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: options.timezone });
+    } catch {
+      throw new VitrineError(
+        'BAD_OPTION',
+        `--timezone: unknown time zone '${options.timezone}'; expected an IANA name such as Europe/Paris or America/New_York`,
+      );
+    }
+    config.timezone = options.timezone;
+  }
+  if (options.locale !== undefined) {
+    const parsed = workspaceConfigSchema.safeParse({
+      name,
+      reporting_currency: config.reporting_currency,
+      locale: options.locale,
+    });
+    if (!parsed.success) {
+      throw new VitrineError(
+        'BAD_OPTION',
+        `--locale: '${options.locale}': ${parsed.error.issues[0]?.message ?? 'not supported'}`,
+      );
+    }
+    config.locale = parsed.data.locale;
+  }
+  return config;
+}
+
+export async function initWorkspace(dir: string, options: InitOptions = {}): Promise<Workspace> {
   const abs = resolve(dir);
+  const config = initialConfig(options.name ?? basename(resolve(dir)), options);
   if (isWorkspace(abs) && !options.force) {
     throw new VitrineError('WORKSPACE_EXISTS', `${abs} is already a Vitrine workspace`);
   }
@@ -50,8 +108,6 @@ export async function initWorkspace(
     );
   }
   mkdirSync(abs, { recursive: true });
-  const config = defaultConfig(options.name ?? basename(abs));
-  if (options.currency) config.reporting_currency = options.currency;
   writeConfig(join(abs, CONFIG_FILE), config);
   const ws = await openWorkspace(abs);
   await createCanonicalTables(ws.engine);

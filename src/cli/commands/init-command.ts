@@ -11,13 +11,31 @@ export function registerInit(program: Command, io: CliIo): void {
     .argument('<dir>', 'directory to create (must be new or empty)')
     .option('--name <name>', 'workspace name (default: the directory name)')
     .option('--currency <code>', 'reporting currency (ISO 4217)', 'EUR')
+    .option(
+      '--timezone <zone>',
+      'time zone of the business (IANA name): local days, and timestamps written without an offset',
+      'Europe/Paris',
+    )
+    .option('--locale <locale>', 'number and date formats: en-GB, en-US or fr-FR', 'fr-FR')
     .addHelpText(
       'after',
-      '\nExample:\n  vitrine init ./my-shop && vitrine tables --workspace ./my-shop\n',
+      '\nExamples:\n  vitrine init ./my-shop && vitrine tables --workspace ./my-shop\n  vitrine init ./us-shop --timezone America/New_York --currency USD --locale en-US\n',
     )
-    .action(async (dir: string, opts: { name?: string; currency: string }) => {
-      const ws = await initWorkspace(dir, { name: opts.name, currency: opts.currency });
-      await ws.close();
-      io.err(`created workspace ${ws.dir}\n`);
-    });
+    .action(
+      async (
+        dir: string,
+        opts: { name?: string; currency: string; timezone: string; locale: string },
+      ) => {
+        const ws = await initWorkspace(dir, {
+          name: opts.name,
+          currency: opts.currency,
+          timezone: opts.timezone,
+          locale: opts.locale,
+        });
+        await ws.close();
+        io.err(
+          `created workspace ${ws.dir} (${ws.config.timezone}, ${ws.config.reporting_currency}, ${ws.config.locale})\n`,
+        );
+      },
+    );
 }
