@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { AlertService } from '../../goals/alerts/alert-service.js';
 import type { DeliveryLogEntry } from '../../goals/alerts/alert-service.js';
 import type { AlertEvaluation } from '../../goals/alerts/alert-evaluator.js';
+import { formatChange, formatRelativeChange, formatValue } from '../../format/number-format.js';
 import { ALERT_WINDOWS, describeCondition } from '../../goals/alerts/alert-rule.js';
 import type { AlertRule } from '../../goals/alerts/alert-rule.js';
 import { callServer } from '../../live/live-client.js';
@@ -123,12 +124,18 @@ function conditionOf(o: AddOptions): unknown {
 }
 
 function evaluationLine(e: AlertEvaluation): string {
+  const style = { locale: 'en-GB', currency: e.currency };
   const window =
     e.window.from === e.window.to ? e.window.from : `${e.window.from} → ${e.window.to}`;
-  const compared = e.compared
-    ? `, ${e.compared.label} ${e.compared.value ?? '—'}${e.compared.change !== null ? ` (${e.compared.change > 0 ? '+' : ''}${e.compared.change.toFixed(1)}${e.compared.changeUnit === 'points' ? ' pts' : ' %'})` : ''}`
-    : '';
-  return `${e.status} on ${window}: value ${e.value ?? '—'}${compared}${e.detail ? ` — ${e.detail}` : ''}`;
+  const c = e.compared;
+  const move =
+    c?.change === null || c?.change === undefined
+      ? ''
+      : c.changeUnit === 'points'
+        ? ` (${formatChange(c.change / 100, 'ratio', style)})`
+        : ` (${formatRelativeChange(c.change / 100, style)})`;
+  const compared = c ? `, ${c.label} ${formatValue(c.value, e.unit, style)}${move}` : '';
+  return `${e.status} on ${window}: ${formatValue(e.value, e.unit, style)}${compared}${e.detail ? ` — ${e.detail}` : ''}`;
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];

@@ -3,6 +3,7 @@
  * local day of the workspace, the KPI's value there through the semantic layer (so a rule
  * reads exactly the number a board shows), and whether the condition holds.
  */
+import type { ValueUnit } from '../../format/number-format.js';
 import { anomaliesModel } from '../../analytics/anomalies/anomalies-model.js';
 import type { Anomaly } from '../../analytics/anomalies/anomalies-model.js';
 import { runModel } from '../../analytics/analytic-model.js';
@@ -32,6 +33,9 @@ export interface AlertEvaluation {
     readonly changeUnit: 'pct' | 'points' | null;
   } | null;
   readonly detail: string;
+  /** The KPI's unit and the currency of money values, so every shell formats the same way. */
+  readonly unit: ValueUnit;
+  readonly currency: string;
 }
 
 /** The days a window covers, as of a local day (`today`: the workspace's current local date). */
@@ -83,7 +87,10 @@ export async function evaluateAlert(
 ): Promise<AlertEvaluation> {
   const range = alertWindow(rule.window, today, ctx.config);
   const window = { from: isoDate(range.start), to: isoDate(range.end) };
-  const base = { ruleId: rule.id, window };
+  const unit: ValueUnit = ctx.dictionary.has(rule.kpi)
+    ? ctx.dictionary.get(rule.kpi).def.unit
+    : 'number';
+  const base = { ruleId: rule.id, window, unit, currency: ctx.config.reporting_currency };
   try {
     return { ...base, ...(await judge(ctx, rule, range, today)) };
   } catch (e) {
@@ -91,7 +98,7 @@ export async function evaluateAlert(
   }
 }
 
-type Judgement = Omit<AlertEvaluation, 'ruleId' | 'window'>;
+type Judgement = Omit<AlertEvaluation, 'ruleId' | 'window' | 'unit' | 'currency'>;
 
 async function judge(
   ctx: QueryContext & { readonly dir?: string },
