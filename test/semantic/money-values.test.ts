@@ -5,9 +5,12 @@ import type { QueryResponse } from '../../src/semantic/query/query-types.js';
 const dictionary = {
   has: (id: string) => ['net_sales', 'conversion_rate'].includes(id),
   get: (id: string) =>
-    ({ def: { unit: id === 'net_sales' ? 'currency' : 'ratio' } }) as unknown as ReturnType<
-      Parameters<typeof withExactMoney>[1]['get']
-    >,
+    ({
+      def:
+        id === 'net_sales'
+          ? { unit: 'currency', additivity: 'additive' }
+          : { unit: 'ratio', additivity: 'non_additive' },
+    }) as unknown as ReturnType<Parameters<typeof withExactMoney>[1]['get']>,
 };
 
 describe('money in a query answer', () => {

@@ -1,6 +1,7 @@
 import { moneyDifference, roundMoney } from '../../format/number-format.js';
-import { VitrineError } from '../../util/errors.js';
+import { isVitrineError, VitrineError } from '../../util/errors.js';
 import { evaluateDerived } from '../query/kpi-values.js';
+import { isMoneyAmount } from '../query/money-values.js';
 import { runQuery } from '../query/query-runner.js';
 import type { QueryContext } from '../query/query-runner.js';
 import type { Comparison, QueryRequest } from '../query/query-types.js';
@@ -135,7 +136,9 @@ async function termValues(
  */
 export async function explainKpi(ctx: QueryContext, req: ExplainRequest): Promise<ExplainResult> {
   const res = await explainBinary({ ...ctx, money: 'binary' }, req);
-  return res.unit === 'currency' ? exactMoney(res, ctx.config.reporting_currency) : res;
+  return isMoneyAmount(ctx.dictionary, req.kpi)
+    ? exactMoney(res, ctx.config.reporting_currency)
+    : res;
 }
 
 function exactMoney(r: ExplainResult, currency: string): ExplainResult {
@@ -188,10 +191,23 @@ async function explainBinary(ctx: QueryContext, req: ExplainRequest): Promise<Ex
   const notes: string[] = [...total.warnings];
 
   const drivers: DriverContribution[] = [];
+  // A slice a tree reads may not exist for the caller (a store-scoped token has no sessions):
+  // the change then has no drivers, and says why.
+  let terms: { now: number[]; then: number[] }[] | null = null;
   if (tree && change !== null && req.vs !== 'target') {
+    try {
+      terms = [];
+      for (const term of tree.terms) terms.push(await termValues(ctx, term, req));
+    } catch (e) {
+      if (!isVitrineError(e)) throw e;
+      terms = null;
+      notes.push(`no drivers for ${req.kpi} here: ${e.message}`);
+    }
+  }
+  if (tree && terms && change !== null) {
     let explained = 0;
-    for (const term of tree.terms) {
-      const { now, then } = await termValues(ctx, term, req);
+    for (const [t, term] of tree.terms.entries()) {
+      const { now, then } = terms[t] ?? { now: [], then: [] };
       const sign = term.sign ?? 1;
       const contributions = shapleyProduct(then, now);
       term.factors.forEach((f, i) => {

@@ -12,7 +12,9 @@ import { buildPlan } from '../plan/plan-builder.js';
 import { getRecipe } from '../recipes/recipe-registry.js';
 import type { PlannedKpi, QueryPlan } from '../plan/query-plan.js';
 import { dimValue, kpiValues, toNumber } from './kpi-values.js';
+import { resolveFilterValues } from './filter-values.js';
 import { withExactMoney } from './money-values.js';
+import { periodCoverageWarnings } from './period-coverage.js';
 import type { MoneyPrecision } from './money-values.js';
 import type { ComparisonValue, QueryRequest, QueryResponse, QueryRow } from './query-types.js';
 
@@ -127,7 +129,13 @@ function targetFor(
  * recipes' statements and sub-queries, then the assembly of values and comparisons. Every
  * statement run is listed in the answer (`sql`).
  */
-export async function runQuery(ctx: QueryContext, asked: QueryRequest): Promise<QueryResponse> {
+export async function runQuery(ctx: QueryContext, given: QueryRequest): Promise<QueryResponse> {
+  // Filter values may name a member by id or display name; one naming none is warned about
+  // (with suggestions, unless the caller is scoped: they could name members outside its scope).
+  const filters = given.where
+    ? await resolveFilterValues(ctx.engine, given.where, Object.keys(ctx.scopes ?? {}).length === 0)
+    : null;
+  const asked = filters ? { ...given, where: filters.where } : given;
   const calendar: Calendar = calendarFromConfig(ctx.config, asked.calendar);
   const dialect = ctx.dialect ?? dialectFor(ctx.engine.kind);
   const plan = buildPlan(asked, {
@@ -196,7 +204,7 @@ export async function runQuery(ctx: QueryContext, asked: QueryRequest): Promise<
 
   // Recipes answer for the same periods, roles and dimensions; their values join the cells.
   const recipeValues = new Map<string, number | null>();
-  const warnings = [...plan.warnings];
+  const warnings = [...plan.warnings, ...(filters?.warnings ?? [])];
   for (const k of plan.kpis) {
     if (k.kind !== 'recipe') continue;
     const recipe = getRecipe(k.recipe, k.id);
@@ -310,6 +318,12 @@ export async function runQuery(ctx: QueryContext, asked: QueryRequest): Promise<
   // The answer echoes the request as answered: with the grain a recipe chose and the
   // dimensions breakdowns added, so that tables show their columns.
   const by = request.by ?? [];
+  // An answer of zeros only may be a period without data: say so (checked only then).
+  const nothing = rows.every((r) => Object.values(r.values).every((v) => v === null || v === 0));
+  if (nothing && ctx.money !== 'binary') {
+    for (const w of await periodCoverageWarnings(ctx.engine, plan))
+      if (!warnings.includes(w)) warnings.push(w);
+  }
   const answer: QueryResponse = {
     request: plan.answerBy.length > by.length ? { ...request, by: [...plan.answerBy] } : request,
     rows,
