@@ -1,9 +1,12 @@
 import {
   appendFileSync,
   chmodSync,
+  closeSync,
   existsSync,
+  fstatSync,
   mkdirSync,
-  readFileSync,
+  openSync,
+  readSync,
   renameSync,
   rmSync,
   statSync,
@@ -111,6 +114,24 @@ function asObject(v: unknown): Record<string, unknown> | null {
     : null;
 }
 
+/** The end of the audit log read at start: its recent lines, not a whole 64 MiB file. */
+const TAIL_BYTES = 8 * 1024 * 1024;
+
+/** The last `maxBytes` of a file, from its first whole line. */
+function tailText(path: string, maxBytes: number): string {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const start = Math.max(0, size - maxBytes);
+    const buf = Buffer.alloc(size - start);
+    readSync(fd, buf, 0, buf.length, start);
+    const text = buf.toString('utf8');
+    return start === 0 ? text : text.slice(text.indexOf('\n') + 1);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * The queries asked most often (per token) in the last lines of the audit log, most frequent
  * first: what the boards ask every morning, replayed into the cache when the server starts.
@@ -123,7 +144,7 @@ export function frequentQueries(
   const path = join(serverDir(workspaceDir), AUDIT_FILE);
   if (!existsSync(path)) return [];
   const counts = new Map<string, { tokenId: string; request: QueryRequest; n: number }>();
-  for (const line of readFileSync(path, 'utf8').trim().split('\n').slice(-lines)) {
+  for (const line of tailText(path, TAIL_BYTES).trim().split('\n').slice(-lines)) {
     let e: AuditEntry;
     try {
       e = JSON.parse(line) as AuditEntry;
