@@ -74,9 +74,7 @@ export const CALENDAR_TABLE_COLUMNS: readonly {
   { name: 'yoy_weekday_day', type: 'date' },
 ];
 
-export function calendarTableOptionsFromConfig(
-  config: CalendarSettings,
-): CalendarTableOptions {
+export function calendarTableOptionsFromConfig(config: CalendarSettings): CalendarTableOptions {
   const { civil, retail } = calendarOptionsFromConfig(config);
   return {
     weekStart: civil.weekStart ?? 'monday',
