@@ -16,7 +16,7 @@ import {
   stageRefusedParents,
 } from '../quarantine/quarantine-writer.js';
 import type { UnreadableLine } from '../quarantine/quarantine-writer.js';
-import { unordered } from './merge-writer.js';
+import { unordered } from './run-state.js';
 import type { RunState } from './run-state.js';
 
 /** Records of one engine-read file: their lines follow from their order. */

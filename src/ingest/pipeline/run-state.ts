@@ -78,3 +78,23 @@ export class RunState {
     this.temps.length = 0;
   }
 }
+
+/**
+ * Runs a write with the engine free to insert rows in any order: a model table has no row order
+ * (the candidate relation does — its positions give lines — and keeps it), and an unordered
+ * insert is written in parallel.
+ */
+export async function unordered<T>(run: RunState, write: () => Promise<T>): Promise<T> {
+  await run.engine.exec('SET preserve_insertion_order = false');
+  let out: T;
+  try {
+    out = await write();
+  } catch (e) {
+    // A failed statement aborts the transaction, so the reset fails too: the write's own error
+    // is the one to report (it was hidden behind "Current transaction is aborted").
+    await run.engine.exec('SET preserve_insertion_order = true').catch(() => undefined);
+    throw e;
+  }
+  await run.engine.exec('SET preserve_insertion_order = true');
+  return out;
+}
