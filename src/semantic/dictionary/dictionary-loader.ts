@@ -58,7 +58,8 @@ export function loadDictionaryFiles(dir: string, origin: LoadedKpi['origin']): L
         code: 'YAML_SYNTAX',
         severity: 'error',
         file,
-        line: e?.linePos?.[0]?.line,
+        // linePos is only filled with prettyErrors; the offset always is.
+        line: e?.linePos?.[0]?.line ?? (e ? lineCounter.linePos(e.pos[0]).line : undefined),
         message: e?.message.split('\n')[0] ?? 'invalid YAML',
       });
       continue;

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { VitrineError } from '../../util/errors.js';
 import type { Diagnostic, LoadedKpi } from './dictionary-loader.js';
+import { formatDiagnostic } from './dictionary-loader.js';
 import {
   SHIPPED_DICTIONARY_DIR,
   WORKSPACE_DICTIONARY_DIR,
@@ -37,9 +38,21 @@ export class KpiDictionary {
       .sort((a, b) => a.d - b.d)
       .slice(0, 5)
       .map((x) => x.k);
+    // A KPI whose file did not load reads as unknown: say which file failed, and why, rather
+    // than let a YAML slip pass for a typo in the request.
+    const failed = this.diagnostics.filter(
+      (d) => d.severity === 'error' && (d.kpi === id || d.kpi === undefined),
+    );
+    const why =
+      failed.length > 0
+        ? `; ${failed.length === 1 ? 'a dictionary file' : `${failed.length} dictionary files or definitions`} did not load: ${failed
+            .slice(0, 2)
+            .map(formatDiagnostic)
+            .join('; ')}`
+        : '';
     throw new VitrineError(
       'UNKNOWN_KPI',
-      `unknown KPI "${id}"; did you mean ${close.join(', ')}? (vitrine kpi list shows all ${ids.length})`,
+      `unknown KPI "${id}"; did you mean ${close.join(', ')}? (vitrine kpi list shows all ${ids.length})${why}`,
     );
   }
 
