@@ -71,6 +71,11 @@ function renderQuality(r: QualityReport): string {
   for (const t of r.tables) {
     for (const s of t.sparseColumns) out.push(`  ${t.table}.${s.column}: ${pct(s.filled)} filled`);
   }
+  const o = r.orders;
+  out.push(
+    `orders against their lines: ${o.withoutLines} without any line, ${o.disagreeing} whose subtotal or discount differs from their lines`,
+  );
+  for (const e of o.examples) out.push(`  ${e.orderId}: ${e.problem}`);
   if (r.kpis.length > 0) {
     out.push(
       '',

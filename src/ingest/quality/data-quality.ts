@@ -6,6 +6,7 @@ import { columnsReadBy, tablesReadBy } from '../../semantic/dictionary/kpi-linea
 import { isoDate, parseIsoDate, todayEpochDay } from '../../time/civil-date.js';
 import { tableStats } from '../../workspace/table-stats.js';
 import { VitrineError } from '../../util/errors.js';
+import { tolerance } from '../validate/row-rules.js';
 import { INTERNAL, hasInternalTables } from '../internal-tables.js';
 import { constant, ident } from '../sql-text.js';
 
@@ -99,12 +100,27 @@ export interface KpiFlag {
   readonly incomplete: readonly IncompleteInput[];
 }
 
+/**
+ * Orders checked against their stored lines, whatever load brought each: a load checks an order
+ * against the lines of the same load only, so an order and lines loaded separately (or a
+ * connector's order whose lines were all refused) are only seen here.
+ */
+export interface OrderConsistency {
+  /** Orders with no line at all (they count in orders and AOV with no product sold). */
+  readonly withoutLines: number;
+  /** Subtotal or discount_total that differs from the lines (beyond the tolerance). */
+  readonly disagreeing: number;
+  /** The first few of each, for a person to look up. */
+  readonly examples: ReadonlyArray<{ readonly orderId: string; readonly problem: string }>;
+}
+
 export interface QualityReport {
   readonly today: string;
   readonly staleDays: number;
   readonly tables: readonly TableQuality[];
   readonly sources: readonly SourceFreshness[];
   readonly catalogue: CatalogueQuality;
+  readonly orders: OrderConsistency;
   /** The share of empty values above which a KPI's input column makes it incomplete. */
   readonly incompleteAbove: number;
   readonly kpis: readonly KpiFlag[];
@@ -171,7 +187,8 @@ export async function qualityReport(
       if (read > 0) duplicates.set(String(r['table_name']), Number(r['d']) / read);
     }
     const s = await engine.run(
-      `SELECT r.source, t.table_name, CAST(max(r.started_at) AS VARCHAR) AS last_load, max(t.latest) AS latest, sum(t.read) AS read, sum(t.quarantined) AS q
+      `SELECT r.source, t.table_name, CAST(max(r.started_at) AS VARCHAR) AS last_load, max(t.latest) AS latest, sum(t.read) AS read,
+         (SELECT count(*) FROM ${INTERNAL.quarantine} q WHERE q.source = r.source AND q.table_name = t.table_name AND q.status <> 'released') AS q
        FROM ${INTERNAL.runs} r JOIN ${INTERNAL.runTables} t USING (run_id) GROUP BY 1, 2 ORDER BY 1, 2`,
     );
     for (const r of s.rows) {
@@ -272,6 +289,8 @@ export async function qualityReport(
     invalidEan: Number(c['bad_ean'] ?? 0),
   };
 
+  const orders = await orderConsistency(engine);
+
   const byTable = new Map(tables.map((t) => [t.table, t]));
   const kpis: KpiFlag[] = [];
   for (const entry of dictionary.list()) {
@@ -336,7 +355,47 @@ export async function qualityReport(
     tables,
     sources,
     catalogue,
+    orders,
     incompleteAbove,
     kpis,
+  };
+}
+
+const EXAMPLES = 5;
+
+async function orderConsistency(engine: Engine): Promise<OrderConsistency> {
+  const sums = `SELECT order_id, sum(quantity * unit_price) AS sub, sum(discount_amount) AS disc FROM order_lines GROUP BY order_id`;
+  const res = await engine.run(
+    `SELECT o.order_id, CAST(o.subtotal AS VARCHAR) AS subtotal, CAST(o.discount_total AS VARCHAR) AS discount,
+        CAST(CAST(l.sub AS DECIMAL(18,2)) AS VARCHAR) AS lines_sub, CAST(CAST(l.disc AS DECIMAL(18,2)) AS VARCHAR) AS lines_disc,
+        l.order_id IS NULL AS no_lines,
+        l.order_id IS NOT NULL AND abs(o.subtotal - l.sub) > ${tolerance('o.subtotal')} AS bad_sub,
+        l.order_id IS NOT NULL AND abs(o.discount_total - l.disc) > ${tolerance('o.discount_total')} AS bad_disc,
+        count(*) FILTER (WHERE l.order_id IS NULL) OVER () AS n_without,
+        count(*) FILTER (WHERE l.order_id IS NOT NULL AND (abs(o.subtotal - l.sub) > ${tolerance('o.subtotal')} OR abs(o.discount_total - l.disc) > ${tolerance('o.discount_total')})) OVER () AS n_bad
+     FROM orders o LEFT JOIN (${sums}) l ON l.order_id = o.order_id
+     QUALIFY no_lines OR bad_sub OR bad_disc
+     ORDER BY no_lines DESC, o.order_id LIMIT ${EXAMPLES}`,
+  );
+  const first = res.rows[0];
+  const examples = res.rows.map((r) => ({
+    orderId: String(r['order_id']),
+    problem: r['no_lines']
+      ? 'no line'
+      : [
+          r['bad_sub']
+            ? `subtotal ${r['subtotal']} differs from its lines (${r['lines_sub']})`
+            : '',
+          r['bad_disc']
+            ? `discount_total ${r['discount']} differs from its lines (${r['lines_disc']})`
+            : '',
+        ]
+          .filter((x) => x !== '')
+          .join('; '),
+  }));
+  return {
+    withoutLines: Number(first?.['n_without'] ?? 0),
+    disagreeing: Number(first?.['n_bad'] ?? 0),
+    examples,
   };
 }

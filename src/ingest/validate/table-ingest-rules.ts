@@ -24,8 +24,9 @@ export interface TableIngestRules {
 
 /**
  * Orders whose lines come in the same load must agree with them: subtotal = Σ quantity ×
- * unit_price and discount_total = Σ discount_amount, within the tolerance. Lines refused for
- * their own reasons are not counted, so their order is refused too (and says why).
+ * unit_price and discount_total = Σ discount_amount, within the tolerance. An order with a
+ * line refused for its own reasons is refused too (and says why), even when the line was worth 0
+ * and the amounts still agree: loaded, it would count in orders and AOV without its lines.
  */
 async function checkOrderTotals(
   run: RunState,
@@ -45,7 +46,8 @@ async function checkOrderTotals(
      FROM (${all}) a LEFT JOIN (${sums}) s ON s.order_id = a.order_id
      WHERE o.order_id = a.order_id AND o._reason IS NULL AND NOT o._dup
        AND (abs(o.subtotal - coalesce(s.lines_subtotal, 0)) > ${tolerance('o.subtotal')}
-         OR abs(o.discount_total - coalesce(s.lines_discount, 0)) > ${tolerance('o.discount_total')})`,
+         OR abs(o.discount_total - coalesce(s.lines_discount, 0)) > ${tolerance('o.discount_total')}
+         OR a.n > coalesce(s.n, 0))`,
   );
 }
 
