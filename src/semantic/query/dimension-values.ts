@@ -57,7 +57,7 @@ function plainColumn(dimension: string): { table: string; column: string } | nul
  * part, new vs returning) or one with more than MAX_LISTED_VALUES values.
  */
 export async function dimensionValues(
-  engine: Engine,
+  engine: Pick<Engine, 'kind' | 'run'>,
   dimension: string,
 ): Promise<DimensionValues | null> {
   const source = plainColumn(dimension);

@@ -66,7 +66,7 @@ function suggestions(known: DimensionValues, value: string): string[] {
  * its scope.
  */
 export async function resolveFilterValues(
-  engine: Engine,
+  engine: Pick<Engine, 'kind' | 'run'>,
   where: Readonly<Record<string, readonly string[]>>,
   suggest: boolean,
 ): Promise<ResolvedFilters> {

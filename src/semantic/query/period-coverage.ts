@@ -1,5 +1,5 @@
-import { dialectFor } from '../../backends/backend-registry.js';
-import type { Engine } from '../../backends/engine.js';
+import type { Dialect, SqlValue } from '../../backends/dialect.js';
+import type { Row } from '../../backends/engine.js';
 import { TABLES } from '../../model/tables.js';
 import type { QueryPlan } from '../plan/query-plan.js';
 import { isoDate } from '../../time/civil-date.js';
@@ -10,9 +10,12 @@ import { isoDate } from '../../time/civil-date.js';
  * is no data. Days are compared on the stored values' dates (UTC for instants), which can only
  * widen the span by a day at each end: a warning is never raised for a period with data.
  */
-export async function periodCoverageWarnings(engine: Engine, plan: QueryPlan): Promise<string[]> {
-  const d = dialectFor(engine.kind);
-  const q = (s: string) => d.quoteIdentifier(s);
+export async function periodCoverageWarnings(
+  run: (sql: string, params: readonly SqlValue[]) => Promise<readonly Row[]>,
+  dialect: Dialect,
+  plan: QueryPlan,
+): Promise<string[]> {
+  const q = (s: string) => dialect.quoteIdentifier(s);
   const from = isoDate(plan.from);
   const to = isoDate(plan.to);
   const warnings: string[] = [];
@@ -24,11 +27,10 @@ export async function periodCoverageWarnings(engine: Engine, plan: QueryPlan): P
     if (seen.has(`${table}.${column}`)) continue;
     seen.add(`${table}.${column}`);
     if (!TABLES.some((t) => t.name === table && t.columns.some((c) => c.name === column))) continue;
-    const rows = (
-      await engine.run(
-        `SELECT CAST(min(${q(column)}) AS VARCHAR) AS lo, CAST(max(${q(column)}) AS VARCHAR) AS hi FROM ${q(table)}`,
-      )
-    ).rows;
+    const rows = await run(
+      `SELECT CAST(min(${q(column)}) AS VARCHAR) AS lo, CAST(max(${q(column)}) AS VARCHAR) AS hi FROM ${q(table)}`,
+      [],
+    );
     const lo = rows[0]?.['lo'];
     const hi = rows[0]?.['hi'];
     if (typeof lo !== 'string' || typeof hi !== 'string') {

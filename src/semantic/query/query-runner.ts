@@ -132,8 +132,17 @@ function targetFor(
 export async function runQuery(ctx: QueryContext, given: QueryRequest): Promise<QueryResponse> {
   // Filter values may name a member by id or display name; one naming none is warned about
   // (with suggestions, unless the caller is scoped: they could name members outside its scope).
+  const statements: string[] = [];
+  // Every statement, the lookups of filter values and of data coverage included, is listed.
+  const recording: Pick<Engine, 'kind' | 'run'> = {
+    kind: ctx.engine.kind,
+    run: (sql, params = []) => {
+      statements.push(sql);
+      return ctx.engine.run(sql, params);
+    },
+  };
   const filters = given.where
-    ? await resolveFilterValues(ctx.engine, given.where, Object.keys(ctx.scopes ?? {}).length === 0)
+    ? await resolveFilterValues(recording, given.where, Object.keys(ctx.scopes ?? {}).length === 0)
     : null;
   const asked = filters ? { ...given, where: filters.where } : given;
   const calendar: Calendar = calendarFromConfig(ctx.config, asked.calendar);
@@ -144,11 +153,8 @@ export async function runQuery(ctx: QueryContext, given: QueryRequest): Promise<
     ...(ctx.scopes ? { scopes: ctx.scopes } : {}),
   });
   const request = plan.request;
-  const statements: string[] = [];
-  const run = async (sql: string, params: readonly SqlValue[]) => {
-    statements.push(sql);
-    return (await ctx.engine.run(sql, params)).rows;
-  };
+  const run = async (sql: string, params: readonly SqlValue[]) =>
+    (await recording.run(sql, params)).rows;
   const planDims = new Set(plan.dims.map((x) => x.id));
   // Every KPI asked for adds its own split (breakdowns): a period with rows needs no empty one.
   const ownSplitOnly =
@@ -321,7 +327,7 @@ export async function runQuery(ctx: QueryContext, given: QueryRequest): Promise<
   // An answer of zeros only may be a period without data: say so (checked only then).
   const nothing = rows.every((r) => Object.values(r.values).every((v) => v === null || v === 0));
   if (nothing && ctx.money !== 'binary') {
-    for (const w of await periodCoverageWarnings(ctx.engine, plan))
+    for (const w of await periodCoverageWarnings(run, dialect, plan))
       if (!warnings.includes(w)) warnings.push(w);
   }
   const answer: QueryResponse = {
