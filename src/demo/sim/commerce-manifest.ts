@@ -17,11 +17,6 @@ export interface SeasonalityTruth {
     readonly online: Record<string, number>;
   };
   readonly month: Record<string, number>;
-  /** Seasons of single categories (the garden range), on top of the common calendar. */
-  readonly categorySeason: {
-    readonly rule: string;
-    readonly categories: Record<string, Record<string, number>>;
-  };
   readonly trend: {
     readonly rule: string;
     readonly annualGrowth: { readonly store: number; readonly online: number };

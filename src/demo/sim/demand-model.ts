@@ -1,15 +1,13 @@
 import type { Random } from '../random.js';
 import type { CataloguePlan } from './commerce-plan.js';
 import { locationRamp } from './commerce-plan.js';
-import { CATEGORY_SEASON, categorySeasonOn } from './seasonality.js';
 import type { InventoryBook } from './inventory-sim.js';
 
 /**
  * Demand of the demo retailer. For each (location stream, SKU, day) the number of demand lines
  * is Poisson(level(stream, day) × weight(SKU) × mult(SKU, day)). The level (set by the sales
  * part) is the guest rate × ramp × season(day, kind) plus the lines the members' planned
- * purchases of the day will claim; mult carries the season of a category that has its own (the
- * garden range, `CATEGORY_SEASON`) and the promotions (1 + uplift on promoted SKUs, 1 − cannibalisation on the
+ * purchases of the day will claim; mult carries the promotions (1 + uplift on promoted SKUs, 1 − cannibalisation on the
  * other SKUs of the category, 1 + halo on companions, 1 + markdown uplift in the soldes) and is 0
  * when the SKU is not sold. Each line asks for a quantity drawn from the demand shape; what the
  * shelf cannot serve is lost and recorded.
@@ -134,23 +132,12 @@ export class DemandModel {
     });
 
     this.mult = new Float32Array(this.S * this.stride);
-    // A category with a season of its own (the garden range) carries it in mult, one curve per
-    // category computed once.
-    const seasonOf = new Map<number, Float64Array>();
-    plan.categories.forEach((name, c) => {
-      const profile = CATEGORY_SEASON[name];
-      if (!profile) return;
-      const curve = new Float64Array(this.stride);
-      for (let i = 0; i < this.stride; i++) curve[i] = categorySeasonOn(profile, startDay + i);
-      seasonOf.set(c, curve);
-    });
     for (const s of skus) {
       const row = s.index * this.stride;
-      const curve = seasonOf.get(s.category);
       for (let i = 0; i < this.stride; i++) {
         const d = startDay + i;
         const sold = d >= s.launchedOn && (s.discontinuedOn === null || d < s.discontinuedOn);
-        this.mult[row + i] = sold ? (curve ? curve[i]! : 1) : 0;
+        this.mult[row + i] = sold ? 1 : 0;
       }
     }
     const scale = (list: readonly number[], from: number, to: number, factor: number): void => {

@@ -1,6 +1,5 @@
 import {
   civil,
-  epochDay,
   isoDate,
   isoWeekday,
   lastWeekdayOfMonth,
@@ -25,34 +24,6 @@ export const ONLINE_WEEKDAY = [1.1, 1.0, 0.98, 0.95, 0.9, 0.92, 1.15] as const;
 /** January … December, shared by stores and online. */
 export const MONTH = [0.9, 0.8, 0.9, 0.95, 1.0, 0.95, 0.95, 0.85, 0.95, 1.0, 1.1, 1.55] as const;
 export const ANNUAL_GROWTH = { store: 0.04, online: 0.12 } as const;
-
-/**
- * Categories with a season of their own on top of the common calendar, January … December,
- * mean 1 over the year: a garden range sells from March to July and little in winter. Read at
- * mid-month and interpolated linearly between months, so demand glides rather than jumps on the
- * 1st. The season is smooth over a promotion's measurement windows (weeks each side), so the
- * promotion effects of these categories are still measured against them.
- */
-export const CATEGORY_SEASON: Readonly<Record<string, readonly number[]>> = {
-  Jardin: [0.4, 0.5, 1.2, 1.8, 2.1, 1.9, 1.5, 1.0, 0.6, 0.4, 0.35, 0.25],
-};
-
-/** The multiplier of a category season on a day (1 for a category without one). */
-export function categorySeasonOn(profile: readonly number[] | undefined, day: number): number {
-  if (!profile) return 1;
-  const { year, month, day: dom } = civil(day);
-  const monthDays = daysInMonth(year, month);
-  // Position in months from mid-January: 0 on 16 January, 1 on mid-February…
-  const x = month - 1 + (dom - 0.5) / monthDays - 0.5;
-  const lo = Math.floor(x);
-  const t = x - lo;
-  const at = (m: number) => profile[((m % 12) + 12) % 12] ?? 1;
-  return at(lo) * (1 - t) + at(lo + 1) * t;
-}
-
-function daysInMonth(year: number, month: number): number {
-  return month === 12 ? 31 : epochDay(year, month + 1, 1) - epochDay(year, month, 1);
-}
 
 /** Black Friday (last Friday of November) and the weekend after it. */
 export const BLACK_FRIDAY = {
@@ -230,17 +201,11 @@ function named(values: readonly number[], names: readonly string[]): Record<stri
 export function seasonalityTruth(cal: SeasonCalendar): SeasonalityTruth {
   return {
     formula:
-      'expected demand lines(location stream, sku, day) = [guestRate(stream) × ramp(location, day) × season(day, kind) + memberLines(location, day)] × weight(sku) × categorySeason(category of sku, day) × promotionMultiplier(sku, day); season(day, kind) = weekday[kind] × month × event(day, kind) × trend(day, kind); memberLines = Σ Gamma-Gamma values of the members’ purchases planned there that day / the day’s mean demand-line value × a calibration (lines claimed / lines predicted so far); the members claim them, so guests keep exactly the seasonal part',
+      'expected demand lines(location stream, sku, day) = [guestRate(stream) × ramp(location, day) × season(day, kind) + memberLines(location, day)] × weight(sku) × promotionMultiplier(sku, day); season(day, kind) = weekday[kind] × month × event(day, kind) × trend(day, kind); memberLines = Σ Gamma-Gamma values of the members’ purchases planned there that day / the day’s mean demand-line value × a calibration (lines claimed / lines predicted so far); the members claim them, so guests keep exactly the seasonal part',
     kinds:
       'store = walk-in demand of stores (store tickets); online = web, app, marketplace and click-and-collect demand',
     weekday: { store: named(STORE_WEEKDAY, WEEKDAYS), online: named(ONLINE_WEEKDAY, WEEKDAYS) },
     month: named(MONTH, MONTHS),
-    categorySeason: {
-      rule: 'categorySeason(category, day) = the category’s monthly value, read at mid-month and interpolated linearly between months (mean 1 over the year); 1 for categories not listed; multiplies the demand of every SKU of the category, guests and members alike',
-      categories: Object.fromEntries(
-        Object.entries(CATEGORY_SEASON).map(([c, profile]) => [c, named(profile, MONTHS)]),
-      ),
-    },
     trend: {
       rule: 'trend(day, kind) = (1 + annualGrowth[kind]) ^ ((day − start) / 365.25)',
       annualGrowth: { ...ANNUAL_GROWTH },
