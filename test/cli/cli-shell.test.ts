@@ -99,7 +99,10 @@ describe('vitrine CLI shell', () => {
       const res = await runCli(['sql', stmt, '--workspace', demo]);
       expect(res.code, stmt).toBe(1);
       expect(res.stderr.trim().split('\n'), stmt).toHaveLength(1);
-      expect(res.stderr, stmt).toMatch(/^vitrine: (only read queries|expected exactly one)/);
+      // COPY now meets the sandbox first (a read-only instance with file access off, #15.3).
+      expect(res.stderr, stmt).toMatch(
+        /^vitrine: (only read queries|expected exactly one|refused: vitrine sql reads the workspace's tables and nothing else)/,
+      );
     }
     const after = await runCli([
       'sql',
