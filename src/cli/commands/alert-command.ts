@@ -9,6 +9,7 @@ import { callServer } from '../../live/live-client.js';
 import { findLiveServer } from '../../live/live-lock.js';
 import type { LiveServerInfo } from '../../live/live-lock.js';
 import { loadDictionary } from '../../semantic/dictionary/kpi-dictionary.js';
+import { parseWhere } from '../../semantic/plan/plan-builder.js';
 import { VitrineError } from '../../util/errors.js';
 import { resolveWorkspaceDir } from '../../workspace/workspace.js';
 import type { CliIo } from '../cli-io.js';
@@ -46,19 +47,6 @@ async function onWorkspace<T>(
   });
 }
 
-function parseWhere(specs: readonly string[]): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const spec of specs) {
-    const m = /^([a-z][a-z0-9_]*)=(.+)$/.exec(spec.trim());
-    if (!m) {
-      throw new VitrineError('BAD_WHERE', `--where "${spec}": expected dimension=value[,value…]`);
-    }
-    const [, dim = '', values = ''] = m;
-    out[dim] = [...(out[dim] ?? []), ...values.split(',').map((v) => v.trim())];
-  }
-  return out;
-}
-
 function number(text: string, flag: string): number {
   const n = Number(text);
   if (text.trim() === '' || !Number.isFinite(n)) {
@@ -71,7 +59,7 @@ interface AddOptions {
   workspace?: string;
   name?: string;
   window: string;
-  where: string[];
+  where?: string;
   above?: string;
   below?: string;
   change?: string;
@@ -154,7 +142,10 @@ export function registerAlert(program: Command, io: CliIo): void {
       .argument('<kpi>', 'the KPI watched')
       .option('--name <text>', 'a name for people')
       .option('--window <window>', `the period watched: ${ALERT_WINDOWS.join(', ')}`, 'day')
-      .option('--where <dim=value>', 'a filter (repeatable)', collect, [])
+      .option(
+        '--where <filters>',
+        'dimension=value,… as in vitrine query (values of one dimension are ORed)',
+      )
       .option('--above <n>', 'fires when the value is above n (a rate as a fraction: 0.02 = 2 %)')
       .option('--below <n>', 'fires when the value is below n')
       .option(
@@ -191,7 +182,7 @@ Examples:
   vitrine alert add net_sales --window month-to-date --change -10% --vs yoy --email direction@example.com
   vitrine alert add conversion_rate --where channel=CH-WEB --change -0.5pts --vs previous --slack https://hooks.slack.com/services/…
   vitrine alert add net_sales --where location=ST01 --target-gap 5 --webhook https://ops.example.com/hooks/vitrine
-  vitrine alert add support_contacts --window day --above 120 --lang fr --email sav@example.com
+  vitrine alert add contacts --window day --above 120 --lang fr --email sav@example.com
   vitrine alert add net_sales --anomaly high
 
 Messages say the KPI, its value, what it was compared with, the filters and a link to the board.
@@ -212,7 +203,7 @@ after each load or event batch and every 15 minutes.`,
       kpi,
       ...(o.name ? { name: o.name } : {}),
       window: o.window,
-      where: parseWhere(o.where),
+      where: o.where ? parseWhere(o.where) : {},
       condition: conditionOf(o),
       channels,
       lang: o.lang,

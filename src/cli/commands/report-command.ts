@@ -6,6 +6,7 @@ import { callServer } from '../../live/live-client.js';
 import { findLiveServer } from '../../live/live-lock.js';
 import type { LiveServerInfo } from '../../live/live-lock.js';
 import { startServer } from '../../server/http-server.js';
+import { parseWhere } from '../../semantic/plan/plan-builder.js';
 import { VitrineError } from '../../util/errors.js';
 import { resolveWorkspaceDir } from '../../workspace/workspace.js';
 import type { CliIo } from '../cli-io.js';
@@ -40,20 +41,6 @@ async function withServer<T>(
   }
 }
 
-function parseWhere(specs: readonly string[]): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const spec of specs) {
-    const m = /^([a-z][a-z0-9_]*)=(.+)$/.exec(spec.trim());
-    if (!m)
-      throw new VitrineError('BAD_WHERE', `--where "${spec}": expected dimension=value[,value…]`);
-    const [, dim = '', values = ''] = m;
-    out[dim] = [...(out[dim] ?? []), ...values.split(',').map((v) => v.trim())];
-  }
-  return out;
-}
-
-const collect = (v: string, prev: string[]) => [...prev, v];
-
 interface Rendered {
   title: string;
   subtitle: string;
@@ -83,7 +70,10 @@ export function registerReport(program: Command, io: CliIo): void {
       .option('--from <date>', 'first day of a custom period (with --to)')
       .option('--to <date>', 'last day of a custom period')
       .option('--compare <kind>', 'yoy (N-1) or previous', 'yoy')
-      .option('--where <dim=value>', 'a filter (repeatable)', collect, [])
+      .option(
+        '--where <filters>',
+        'dimension=value,… as in vitrine query (values of one dimension are ORed)',
+      )
       .option('--lang <lang>', 'en or fr', 'en')
       .requiredOption('--out <file>', 'the PDF file to write')
       .option('--format <format>', 'table or json (the headline figures)', 'table')
@@ -92,7 +82,7 @@ export function registerReport(program: Command, io: CliIo): void {
         `
 Examples:
   vitrine report render --board direction --period last-month --lang fr --out direction.pdf
-  vitrine report render --board stores --where region=Bretagne --period last-week --out bretagne.pdf
+  vitrine report render --board stores --where "region=Île-de-France" --period last-week --out idf.pdf
   vitrine report render --board finance --from 2026-01-01 --to 2026-03-31 --out q1.pdf
 
 Needs Chromium (Debian: apt-get install chromium, or VITRINE_CHROMIUM=/path/to/chrome).`,
@@ -105,7 +95,7 @@ Needs Chromium (Debian: apt-get install chromium, or VITRINE_CHROMIUM=/path/to/c
       from?: string;
       to?: string;
       compare: string;
-      where: string[];
+      where?: string;
       lang: string;
       out: string;
       format: string;
@@ -116,7 +106,7 @@ Needs Chromium (Debian: apt-get install chromium, or VITRINE_CHROMIUM=/path/to/c
         period: o.period,
         compare: o.compare,
         lang: o.lang,
-        where: parseWhere(o.where),
+        where: o.where ? parseWhere(o.where) : {},
         ...(o.from !== undefined ? { from: o.from } : {}),
         ...(o.to !== undefined ? { to: o.to } : {}),
       };
@@ -149,7 +139,10 @@ Needs Chromium (Debian: apt-get install chromium, or VITRINE_CHROMIUM=/path/to/c
       .requiredOption('--to <addresses>', 'recipients, comma-separated')
       .option('--period <rule>', `the period: ${REPORT_PERIODS.join(', ')}`, 'last-month')
       .option('--compare <kind>', 'yoy (N-1) or previous', 'yoy')
-      .option('--where <dim=value>', 'a filter (repeatable)', collect, [])
+      .option(
+        '--where <filters>',
+        'dimension=value,… as in vitrine query (values of one dimension are ORed)',
+      )
       .option('--kpis <ids>', "headline KPIs of the e-mail (default: the board's tiles)")
       .option('--name <text>', 'the report title')
       .option('--lang <lang>', 'en or fr', 'en')
@@ -170,7 +163,7 @@ Runs are made by \`vitrine serve\`; one missed while no server ran is made once 
       to: string;
       period: string;
       compare: string;
-      where: string[];
+      where?: string;
       kpis?: string;
       name?: string;
       lang: string;
@@ -181,7 +174,7 @@ Runs are made by \`vitrine serve\`; one missed while no server ran is made once 
         recipients: o.to.split(',').map((x) => x.trim()),
         period: o.period,
         compare: o.compare,
-        where: parseWhere(o.where),
+        where: o.where ? parseWhere(o.where) : {},
         lang: o.lang,
         ...(o.kpis ? { kpis: o.kpis.split(',').map((x) => x.trim()) } : {}),
         ...(o.name ? { name: o.name } : {}),
