@@ -83,7 +83,7 @@ Examples:
   vitrine query --kpi net_sales,orders,aov --from 2025-01-01 --to 2025-12-31 --grain month --compare yoy
   vitrine query --kpi net_sales --by channel --from 2025-11-01 --to 2025-11-30 --compare yoy-weekday
   vitrine query --kpi net_sales --grain month --cumulative ytd --from 2025-01-01 --to 2025-06-30 --compare yoy,target
-  vitrine query --kpi orders --by category --where "region=Ouest" --from 2025-03-01 --to 2025-03-31 --format json
+  vitrine query --kpi orders --by category --where "region=Bretagne" --from 2025-03-01 --to 2025-03-31 --format json
 `,
       ),
   ).action(async (opts: QueryOptions) => {

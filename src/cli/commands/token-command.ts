@@ -48,7 +48,7 @@ export function registerToken(program: Command, io: CliIo): void {
 Examples:
   vitrine token create --role admin
   vitrine token create --role viewer --scope "location=S012" --label "store manager Nantes"
-  vitrine token create --role analyst --scope "region=Ouest"
+  vitrine token create --role analyst --scope "region=Bretagne"
 `,
       ),
   ).action((opts: { workspace?: string; role: string; scope: string[]; label?: string }) => {
