@@ -34,6 +34,15 @@ export function notTheWriter(): never {
   );
 }
 
+function visibleIds(alerts: AlertService, scopes: Scopes): Set<string> {
+  return new Set(
+    alerts
+      .rules()
+      .filter((r) => ruleWithinScope(r, scopes))
+      .map((r) => r.id),
+  );
+}
+
 const readerOf = (auth: TokenInfo) => `token:${auth.id}`;
 
 /**
@@ -85,25 +94,13 @@ export function register(
 
   app.get('/api/alerts/log', (c) => {
     const auth = requireRole(c, 'analyst');
-    const visible = new Set(
-      alerts
-        .rules()
-        .filter((r) => ruleWithinScope(r, auth.scopes))
-        .map((r) => r.id),
-    );
-    return c.json({ deliveries: alerts.deliveryLog(visible) });
+    return c.json({ deliveries: alerts.deliveryLog(visibleIds(alerts, auth.scopes)) });
   });
 
   app.get('/api/notifications', (c) => {
     const auth = c.get('auth');
-    const visible = new Set(
-      alerts
-        .rules()
-        .filter((r) => ruleWithinScope(r, auth.scopes))
-        .map((r) => r.id),
-    );
     const names = new Map(alerts.rules().map((r) => [r.id, r]));
-    const feed = alerts.log.feed(readerOf(auth), visible);
+    const feed = alerts.log.feed(readerOf(auth), visibleIds(alerts, auth.scopes));
     return c.json({
       unread: feed.unread,
       items: feed.items.map((n) => {
