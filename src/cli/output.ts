@@ -55,3 +55,22 @@ export function renderRows(
   if (format === 'csv') return renderCsv(columns, rows);
   return renderTable(columns, rows);
 }
+
+/**
+ * A list of records: JSON as it is, or for people a text table of the given columns, or one
+ * line saying what to do when there is nothing yet.
+ */
+export function renderList(
+  format: OutputFormat,
+  json: unknown,
+  columns: readonly string[],
+  rows: readonly Row[],
+  empty: string,
+): string {
+  if (format === 'json') return renderJson(json);
+  if (rows.length === 0) return `${empty}\n`;
+  return renderTable(
+    columns.map((name) => ({ name, type: 'VARCHAR' })),
+    rows,
+  );
+}

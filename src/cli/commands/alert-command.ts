@@ -13,7 +13,7 @@ import { parseWhere } from '../../semantic/plan/plan-builder.js';
 import { VitrineError } from '../../util/errors.js';
 import { resolveWorkspaceDir } from '../../workspace/workspace.js';
 import type { CliIo } from '../cli-io.js';
-import { parseFormat, renderJson, renderRows } from '../output.js';
+import { parseFormat, renderJson, renderList } from '../output.js';
 import { addWorkspaceOption, withWorkspace } from '../workspace-option.js';
 
 /**
@@ -240,26 +240,11 @@ after each load or event batch and every 15 minutes.`,
       async (s) => (await callServer<{ rules: AlertRule[] }>(s, 'GET', '/api/alerts')).body.rules,
       async (alerts) => alerts.rules(),
     );
-    if (format === 'json') {
-      io.out(renderJson(rules));
-      return;
-    }
-    if (rules.length === 0) {
-      io.out('no alert rule yet; add one with `vitrine alert add --help`\n');
-      return;
-    }
-    const text = (name: string) => ({ name, type: 'VARCHAR' });
     io.out(
-      renderRows(
-        'table',
-        [
-          text('id'),
-          text('kpi'),
-          text('window'),
-          text('condition'),
-          text('filters'),
-          text('sends to'),
-        ],
+      renderList(
+        format,
+        rules,
+        ['id', 'kpi', 'window', 'condition', 'filters', 'sends to'],
         rules.map((r) => ({
           id: r.id,
           kpi: r.name ? `${r.kpi} (${r.name})` : r.kpi,
@@ -279,6 +264,7 @@ after each load or event batch and every 15 minutes.`,
             )
             .join('; '),
         })),
+        'no alert rule yet; add one with `vitrine alert add --help`',
       ),
     );
   });
@@ -333,27 +319,11 @@ after each load or event batch and every 15 minutes.`,
           .deliveries,
       async (alerts) => alerts.deliveryLog(),
     );
-    if (format === 'json') {
-      io.out(renderJson(log));
-      return;
-    }
-    if (log.length === 0) {
-      io.out('no delivery yet\n');
-      return;
-    }
-    const text = (name: string) => ({ name, type: 'VARCHAR' });
     io.out(
-      renderRows(
-        'table',
-        [
-          text('at'),
-          text('rule'),
-          text('notice'),
-          text('channel'),
-          text('status'),
-          text('attempts'),
-          text('last error / next attempt'),
-        ],
+      renderList(
+        format,
+        log,
+        ['at', 'rule', 'notice', 'channel', 'status', 'attempts', 'last error / next attempt'],
         log.map((d) => ({
           at: d.at.replace('T', ' ').slice(0, 19),
           rule: d.rule,
@@ -366,6 +336,7 @@ after each load or event batch and every 15 minutes.`,
               .filter(Boolean)
               .join('; ') || '—',
         })),
+        'no delivery yet',
       ),
     );
   });

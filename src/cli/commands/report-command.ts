@@ -10,7 +10,7 @@ import { parseWhere } from '../../semantic/plan/plan-builder.js';
 import { VitrineError } from '../../util/errors.js';
 import { resolveWorkspaceDir } from '../../workspace/workspace.js';
 import type { CliIo } from '../cli-io.js';
-import { parseFormat, renderJson, renderRows } from '../output.js';
+import { parseFormat, renderJson, renderList } from '../output.js';
 import { addWorkspaceOption } from '../workspace-option.js';
 
 /**
@@ -213,27 +213,11 @@ Runs are made by \`vitrine serve\`; one missed while no server ran is made once 
       async (s) =>
         (await callServer<{ schedules: Listed[] }>(s, 'GET', '/api/reports')).body.schedules,
     );
-    if (format === 'json') {
-      io.out(renderJson(list));
-      return;
-    }
-    if (list.length === 0) {
-      io.out('no scheduled report; add one with `vitrine report add --help`\n');
-      return;
-    }
-    const text = (name: string) => ({ name, type: 'VARCHAR' });
     io.out(
-      renderRows(
-        'table',
-        [
-          text('id'),
-          text('board'),
-          text('period'),
-          text('cron'),
-          text('to'),
-          text('next run'),
-          text('last run'),
-        ],
+      renderList(
+        format,
+        list,
+        ['id', 'board', 'period', 'cron', 'to', 'next run', 'last run'],
         list.map((s) => ({
           id: s.id,
           board: s.board,
@@ -245,6 +229,7 @@ Runs are made by \`vitrine serve\`; one missed while no server ran is made once 
             ? `${s.last_run.at} ${s.last_run.ok ? 'sent' : `failed: ${s.last_run.error ?? ''}`}`
             : '—',
         })),
+        'no scheduled report; add one with `vitrine report add --help`',
       ),
     );
   });
