@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../dist/goals/reports/report-pdf.js';
 import { createToken, revokeToken } from '../dist/server/auth/token-store.js';
 import { startServer } from '../dist/server/http-server.js';
 
@@ -36,19 +36,7 @@ if (!existsSync(`${dir}/vitrine.yaml`)) {
 }
 const runs = Number(values.runs);
 const { token, info } = createToken(dir, 'viewer', {}, 'dashboard bench');
-const browser = await chromium.launch({
-  executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const browser = await launchChromium();
 
 // Tiles are painted with values when the grid is ready and no tile still shows its placeholder.
 const TILES_PAINTED = `(() => {

@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { VitrineError } from '../../util/errors.js';
 
 export interface BoardPdfRequest {
@@ -46,8 +47,13 @@ export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export async function renderBoardPdf(r: BoardPdfRequest): Promise<Buffer> {
-  const browser = await chromium.launch({
+/**
+ * Debian's Chromium, headless. The flags keep it off the network (a closed network refuses
+ * Google's hosts, many at a time) and allow running as root. Reports, the browser tests and the
+ * dashboard bench all launch it here.
+ */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
     executablePath: chromiumPath(),
     args: [
       '--headless',
@@ -60,6 +66,10 @@ export async function renderBoardPdf(r: BoardPdfRequest): Promise<Buffer> {
       '--disable-sync',
     ],
   });
+}
+
+export async function renderBoardPdf(r: BoardPdfRequest): Promise<Buffer> {
+  const browser = await launchChromium();
   try {
     // The page is laid out at the printed width (A4 landscape less the margins, at the print
     // scale), so charts drawn on screen fill the paper instead of overflowing it.
