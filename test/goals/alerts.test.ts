@@ -5,7 +5,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/backends/engine.js';
 import { webhookSignature } from '../../src/goals/alerts/alert-delivery.js';
@@ -13,25 +12,21 @@ import { AlertService } from '../../src/goals/alerts/alert-service.js';
 import { loadDictionary } from '../../src/semantic/dictionary/kpi-dictionary.js';
 import { fixtureDatabase } from '../../src/workspace/fixture-database.js';
 import { workspaceConfigSchema } from '../../src/workspace/workspace-config.js';
+import { startSmtpReceiver } from '../helpers/smtp-receiver.js';
+import type { SmtpReceiver } from '../helpers/smtp-receiver.js';
 
 const dictionary = loadDictionary({
   shippedDir: fileURLToPath(new URL('../semantic/kpis/', import.meta.url)),
 });
 const SECRET = 'test-secret-4f1c';
 
-interface Mail {
-  readonly to: string;
-  readonly raw: string;
-}
 interface Hook {
   readonly headers: IncomingMessage['headers'];
   readonly body: string;
 }
 
 let engine: Engine;
-let smtp: SMTPServer;
-let smtpPort = 0;
-const mails: Mail[] = [];
+let smtp: SmtpReceiver;
 let hookServer: Server;
 let hookUrl = '';
 const hooks: Hook[] = [];
@@ -60,21 +55,7 @@ beforeAll(async () => {
   }));
   engine = await fixtureDatabase({ orders, order_lines: lines });
 
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, done) {
-      let raw = '';
-      stream.on('data', (c: Buffer) => (raw += c.toString('utf8')));
-      stream.on('end', () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address).join(','), raw });
-        done();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  smtpPort = (smtp.server.address() as AddressInfo).port;
+  smtp = await startSmtpReceiver();
 
   hookServer = createServer((req, res) => {
     let body = '';
@@ -94,7 +75,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await engine.close();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp.close();
   await new Promise<void>((resolve) => hookServer.close(() => resolve()));
 });
 
@@ -123,7 +104,7 @@ function service(dir: string, clock: { now: Date }) {
     locale: 'en-GB',
     timezone: 'Europe/Paris',
     notifications: {
-      smtp: { host: '127.0.0.1', port: smtpPort, from: 'vitrine@example.test' },
+      smtp: { host: '127.0.0.1', port: smtp.port, from: 'vitrine@example.test' },
       dashboard_url: 'http://127.0.0.1:4310',
     },
   });
@@ -154,7 +135,7 @@ describe('alerts', () => {
     const dir = workspace();
     const clock = { now: new Date('2026-01-06T09:00:00Z') };
     const alerts = service(dir, clock);
-    mails.length = 0;
+    smtp.mails.length = 0;
     hooks.length = 0;
     const { rule, evaluation } = await alerts.add(
       {
@@ -181,9 +162,9 @@ describe('alerts', () => {
     expect(first.map((o) => o.transition)).toEqual(['firing']);
     const sent = await alerts.deliverDue();
     expect(sent.map((d) => d.status)).toEqual(['sent', 'sent']);
-    expect(mails).toHaveLength(1);
-    expect(mails[0]?.to).toBe('direction@example.test');
-    const mail = readMail(mails[0]?.raw ?? '');
+    expect(smtp.mails).toHaveLength(1);
+    expect(smtp.mails[0]?.to).toBe('direction@example.test');
+    const mail = readMail(smtp.mails[0]?.raw ?? '');
     expect(mail.subject).toBe('Alert: Busy day — 3');
     expect(mail.body).toContain('Orders: 3');
     expect(mail.body).toContain('Compared with threshold: 2');
@@ -203,14 +184,14 @@ describe('alerts', () => {
     clock.now = new Date('2026-01-06T10:00:00Z');
     expect((await alerts.evaluateAll()).map((o) => o.transition)).toEqual([null]);
     expect(await alerts.deliverDue()).toEqual([]);
-    expect(mails).toHaveLength(1);
+    expect(smtp.mails).toHaveLength(1);
 
     // The next day, yesterday (6 January) had 1 order: recovered, one notice per channel.
     clock.now = new Date('2026-01-07T09:00:00Z');
     expect((await alerts.evaluateAll()).map((o) => o.transition)).toEqual(['recovered']);
     await alerts.deliverDue();
-    expect(mails).toHaveLength(2);
-    expect(readMail(mails[1]?.raw ?? '').subject).toBe(
+    expect(smtp.mails).toHaveLength(2);
+    expect(readMail(smtp.mails[1]?.raw ?? '').subject).toBe(
       'Recovered: Busy day is back within its rule — 1',
     );
     expect(hooks).toHaveLength(2);

@@ -1,15 +1,15 @@
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/backends/engine.js';
 import { ReportService } from '../../src/goals/reports/report-service.js';
 import { loadDictionary } from '../../src/semantic/dictionary/kpi-dictionary.js';
 import { fixtureDatabase } from '../../src/workspace/fixture-database.js';
 import { workspaceConfigSchema } from '../../src/workspace/workspace-config.js';
+import { startSmtpReceiver } from '../helpers/smtp-receiver.js';
+import type { SmtpReceiver } from '../helpers/smtp-receiver.js';
 
 // The printer is exercised for real in test/server/goals-api.test.ts (Chromium on the demo);
 // here each "PDF" names the range it was asked for, so the schedule's choices can be read back.
@@ -18,10 +18,7 @@ const dictionary = loadDictionary({
 });
 
 let engine: Engine;
-let smtp: SMTPServer;
-let port = 0;
-const mails: string[] = [];
-let smtpDown = false;
+let smtp: SmtpReceiver;
 
 beforeAll(async () => {
   // Two orders of 20.00 a day through March and April 2026, one a day in March 2025.
@@ -59,28 +56,11 @@ beforeAll(async () => {
     unit_price: 20,
   }));
   engine = await fixtureDatabase({ orders, order_lines: lines });
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onConnect(_session, done) {
-      done(smtpDown ? new Error('down for maintenance') : undefined);
-    },
-    onData(stream, _session, done) {
-      let raw = '';
-      stream.on('data', (c: Buffer) => (raw += c.toString('utf8')));
-      stream.on('end', () => {
-        mails.push(raw);
-        done();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  port = (smtp.server.address() as AddressInfo).port;
+  smtp = await startSmtpReceiver();
 });
 afterAll(async () => {
   await engine.close();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp.close();
 });
 
 describe('scheduled reports', () => {
@@ -100,7 +80,10 @@ describe('scheduled reports', () => {
       dir,
       config: {
         ...config,
-        notifications: { ...config.notifications!, smtp: { ...config.notifications!.smtp!, port } },
+        notifications: {
+          ...config.notifications!,
+          smtp: { ...config.notifications!.smtp!, port: smtp.port },
+        },
       },
       dictionary,
       read: (_scope, fn) => fn({ engine, dictionary, config }),
@@ -137,8 +120,8 @@ describe('scheduled reports', () => {
       due: '2026-04-01T05:00:00.000Z',
     });
     expect(printed).toEqual(['2026-03-01..2026-03-31']);
-    expect(mails).toHaveLength(1);
-    const mail = mails[0] ?? '';
+    expect(smtp.mails).toHaveLength(1);
+    const mail = smtp.mails[0]?.raw ?? '';
     // March 2026: 62 orders of 20.00 = 1,240.00; March 2025: 31 orders, 620.00 (+100 %).
     const body = mail.replace(/=\r?\n/g, '').replace(/=E2=80=AF|=C2=A0/g, ' ');
     expect(body).toMatch(
@@ -154,23 +137,23 @@ describe('scheduled reports', () => {
   });
 
   it('makes a run missed while down once at the next start, and retries a failed send', async () => {
-    mails.length = 0;
+    smtp.mails.length = 0;
     printed.length = 0;
     // Down from 20 April to 3 June: the 1 May and 1 June runs were missed; one run catches up.
     clock.now = new Date('2026-06-03T08:00:00Z');
     const reports = service();
-    smtpDown = true;
+    smtp.down = true;
     const [failed] = await reports.runDue();
     expect(failed).toMatchObject({ ok: false, due: '2026-06-01T05:00:00.000Z' });
     expect(failed?.error).toMatch(/down for maintenance|421|Unexpected/i);
-    smtpDown = false;
+    smtp.down = false;
     // Not retried within 10 minutes, then sent once.
     clock.now = new Date('2026-06-03T08:05:00Z');
     expect(await reports.runDue()).toEqual([]);
     clock.now = new Date('2026-06-03T08:11:00Z');
     const [sent] = await reports.runDue();
     expect(sent).toMatchObject({ ok: true, from: '2026-05-01', to: '2026-05-31' });
-    expect(mails).toHaveLength(1);
+    expect(smtp.mails).toHaveLength(1);
     expect(printed).toEqual(['2026-05-01..2026-05-31', '2026-05-01..2026-05-31']);
     reports.close();
     // A restart finds it done.
